@@ -1,0 +1,430 @@
+/* SPDX-License-Identifier: MIT
+ * tollgate command line: global options, the subcommand table (sorted by
+ * name), dispatch, the option parser and shared helpers. */
+#include <errno.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "base/err.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "base/str.h"
+#include "cli/cli.h"
+#include "cli/cli_int.h"
+#include "store/store.h"
+
+static const struct cli_cmd commands[] = {
+	{"audit list", cli_audit_list, "[--since DURATION|TIME] [--action PREFIX] [--target NAME] [--limit N]",
+	 "show the audit log, newest first",
+	 "  --since    24h, 7d, … or an ISO-8601 time\n  --action   only actions starting with PREFIX (user., user.mfa_state, group., …)\n"
+	 "  --target   only records about this UPN or name\n  --limit    at most N records (default 100)\n"},
+	{"group add", cli_group_add, "NAME [--description TEXT]", "create a group", NULL},
+	{"group delete", cli_group_delete, "NAME", "delete a group (its memberships go with it)", NULL},
+	{"group list", cli_group_list, "", "list the tenant's groups", NULL},
+	{"group member add", cli_group_member_add, "GROUP (--user UPN | --group NAME)",
+	 "add a user or a group to a group (nested groups; cycles are refused)", NULL},
+	{"group member remove", cli_group_member_remove, "GROUP (--user UPN | --group NAME)",
+	 "remove a member from a group", NULL},
+	{"group members", cli_group_members, "GROUP [--transitive]",
+	 "list a group's members (--transitive: through nested groups)", NULL},
+	{"init", cli_init, "[--domain DOMAIN] [--admin UPN]",
+	 "create the data directory, database, master key, first tenant and a Global Administrator",
+	 "  Creates DATA (default ./data) with tollgate.db and master.key (mode 0600),\n"
+	 "  the tenant named by --tenant (default \"default\") and a Global Administrator\n"
+	 "  (default admin@DOMAIN) whose one-time password is printed once.\n"
+	 "  --domain   the tenant's domain (default TENANT.tollgate.local)\n"
+	 "  --admin    the administrator's user principal name\n"},
+	{"mfa set", cli_mfa_set, "STATE [UPN…] [--from-file FILE] [--all] [--dry-run]",
+	 "set per-user MFA state (disabled, enabled, enforced) for users",
+	 "  UPN…          users named on the command line\n"
+	 "  --from-file   a file with one UPN a line (\"-\" = standard input; # comments)\n"
+	 "  --all         every user of the tenant\n"
+	 "  --dry-run     report what would change, change nothing\n"
+	 "  Unknown UPNs are reported and the others applied; the summary counts\n"
+	 "  changed / unchanged / not found. Exit status 1 if any UPN was not found.\n"},
+	{"mfa show", cli_mfa_show, "UPN", "show a user's per-user MFA state", NULL},
+	{"role assign", cli_role_assign, "UPN ROLE", "assign a directory role (name, key or template id)", NULL},
+	{"role list", cli_role_list, "", "list the built-in directory roles", NULL},
+	{"role members", cli_role_members, "ROLE", "list the users holding a role", NULL},
+	{"role remove", cli_role_remove, "UPN ROLE", "remove a directory role from a user", NULL},
+	{"serve", cli_serve, "[--listen ADDR:PORT] [--threads N]",
+	 "run the server until SIGTERM or SIGINT",
+	 "  --listen   address and port (default 127.0.0.1:8080; [::1]:8080 for IPv6)\n"
+	 "  --threads  worker threads (default 4)\n"
+	 "  Settings come from defaults < config file < TOLLGATE_* environment < flags.\n"},
+	{"tenant create", cli_tenant_create, "NAME [--domain DOMAIN] [--display-name TEXT]", "create a tenant", NULL},
+	{"tenant list", cli_tenant_list, "", "list tenants", NULL},
+	{"user add", cli_user_add,
+	 "UPN [--name NAME] [--email E] [--phone P] [--locale en|sv] [--password-stdin | --generate-password] [--must-change] [--disabled]",
+	 "create a user",
+	 "  Without a password the user cannot sign in until one is set.\n"
+	 "  --password-stdin     read the password from the first line of standard input\n"
+	 "  --generate-password  generate one and print it once\n"
+	 "  --must-change        the user must change it at the next sign-in\n"
+	 "  --phone              \"+CC NUMBER\" or \"+CC NUMBERxEXT\", e.g. \"+46 701234567\"\n"},
+	{"user delete", cli_user_delete, "UPN", "delete a user", NULL},
+	{"user disable", cli_user_disable, "UPN", "block a user from signing in", NULL},
+	{"user enable", cli_user_enable, "UPN", "allow a disabled user to sign in again", NULL},
+	{"user import", cli_user_import, "FILE.csv [--dry-run]",
+	 "create users from a CSV file: all rows or none",
+	 "  Header row with columns (any order): userPrincipalName (required),\n"
+	 "  displayName, mail, mobilePhone, password, passwordHash (an Argon2id\n"
+	 "  encoded hash), preferredLanguage (en|sv), accountEnabled (true|false).\n"
+	 "  Any bad row is reported with its line number and nothing is applied.\n"},
+	{"user list", cli_user_list, "[--state STATE] [--prefix TEXT] [--limit N]",
+	 "list users (by UPN)", NULL},
+	{"user set", cli_user_set, "UPN [--name NAME] [--email E] [--phone P] [--locale en|sv]",
+	 "change a user's details (an empty value clears email or phone)", NULL},
+	{"user set-password", cli_user_set_password, "UPN (--password-stdin | --generate-password) [--must-change]",
+	 "set a user's password", NULL},
+	{"user show", cli_user_show, "UPN", "show a user with roles and groups", NULL},
+	{"version", cli_version, "", "print the version", NULL},
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void global_usage(FILE *f)
+{
+	fprintf(f, "usage: tollgate [--data DIR] [--tenant NAME] [--config FILE] [--json] COMMAND [ARGS]\n\n"
+	           "Tollgate: a self-hosted identity provider with multifactor authentication.\n\n"
+	           "Global options (before or after the command):\n"
+	           "  --data DIR      data directory (default ./data, or $TOLLGATE_DATA)\n"
+	           "  --tenant NAME   the tenant to act on (needed when there are several)\n"
+	           "  --config FILE   configuration file (default DATA/tollgate.conf if present)\n"
+	           "  --json          machine-readable output\n"
+	           "  --help          help for any command: tollgate user add --help\n\n"
+	           "Commands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-22s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nExit status: 0 success, 1 the operation failed, 2 usage error.\n");
+}
+
+void cli_usage(const struct cli_cmd *cmd, FILE *f)
+{
+	fprintf(f, "usage: tollgate %s %s\n  %s\n", cmd->name, cmd->args, cmd->summary);
+	if (cmd->help)
+		fprintf(f, "\n%s", cmd->help);
+}
+
+/* Commands whose names start with `prefix` words ("user"): the group help. */
+static void group_usage(const char *prefix, FILE *f)
+{
+	fprintf(f, "usage: tollgate %s SUBCOMMAND …\n\n", prefix);
+	size_t pl = strlen(prefix);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strncmp(commands[i].name, prefix, pl) == 0 && commands[i].name[pl] == ' ')
+			fprintf(f, "  tollgate %s %s\n      %s\n", commands[i].name, commands[i].args,
+			        commands[i].summary);
+}
+
+int cli_err(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("tollgate: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_FAIL;
+}
+
+int cli_usage_err(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("tollgate: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (c->cmd)
+		fprintf(stderr, "usage: tollgate %s %s\n(see `tollgate %s --help`)\n", c->cmd->name,
+		        c->cmd->args, c->cmd->name);
+	return EXIT_USAGE;
+}
+
+int cli_svc_err(struct cli *c)
+{
+	return cli_err("%s", c->sv.err[0] ? c->sv.err : "the operation failed");
+}
+
+int cli_print_json(json_t *v)
+{
+	if (!v)
+		return cli_err("out of memory formatting JSON");
+	int r = json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(v);
+	return r == 0 ? EXIT_OK : EXIT_FAIL;
+}
+
+void cli_actor(char *out, size_t size)
+{
+	struct passwd *pw = getpwuid(getuid());
+	snprintf(out, size, "cli:%s", pw && pw->pw_name ? pw->pw_name : "unknown");
+}
+
+int cli_parse(struct cli *c, int argc, char **argv, const struct cli_opt *opts,
+              char **pos, int min_pos, int max_pos, int *npos)
+{
+	int np = 0;
+	bool only_pos = false;
+	for (int i = 0; i < argc; i++) {
+		char *a = argv[i];
+		if (!only_pos && strcmp(a, "--") == 0) {
+			only_pos = true;
+			continue;
+		}
+		if (!only_pos && (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)) {
+			cli_usage(c->cmd, stdout);
+			return -1;
+		}
+		if (!only_pos && a[0] == '-' && a[1] != '\0') {
+			const char *eq = strchr(a, '=');
+			size_t nl = eq ? (size_t)(eq - a) : strlen(a);
+			const struct cli_opt *o = NULL;
+			for (const struct cli_opt *p = opts; p && p->name; p++)
+				if (strlen(p->name) == nl && strncmp(p->name, a, nl) == 0)
+					o = p;
+			if (!o)
+				return cli_usage_err(c, "unknown option %.*s", (int)nl, a);
+			if (o->kind == OPT_FLAG) {
+				if (eq)
+					return cli_usage_err(c, "option %s takes no value", o->name);
+				*(bool *)o->dest = true;
+			} else {
+				const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+				if (!v)
+					return cli_usage_err(c, "option %s needs a value", o->name);
+				*(const char **)o->dest = v;
+			}
+			continue;
+		}
+		if (np >= max_pos)
+			return cli_usage_err(c, "unexpected argument \"%s\"", a);
+		pos[np++] = a;
+	}
+	if (np < min_pos)
+		return cli_usage_err(c, "missing argument%s", min_pos - np > 1 ? "s" : "");
+	*npos = np;
+	return 0;
+}
+
+int cli_open(struct cli *c, bool need_tenant)
+{
+	char err[600];
+	config_defaults(&c->cfg, c->data_dir);
+	int r;
+	if (c->config_file)
+		r = config_apply_file(&c->cfg, c->config_file, 0, err, sizeof err);
+	else {
+		char path[TG_MAX_PATH];
+		snprintf(path, sizeof path, "%s/tollgate.conf", c->cfg.data_dir);
+		r = config_apply_file(&c->cfg, path, 1, err, sizeof err);
+	}
+	if (!r)
+		r = config_apply_env(&c->cfg, err, sizeof err);
+	if (r)
+		return cli_err("configuration: %s", err);
+	log_set_level(c->cfg.log_level);
+	struct store_open_opts o = {.dsn = c->cfg.db_path, .create = false};
+	r = store_open("sqlite", &o, &c->store);
+	if (r == TG_ERR_NOT_FOUND)
+		return cli_err("no database at %s: run `tollgate --data %s init` first",
+		               c->cfg.db_path, c->cfg.data_dir);
+	if (r == TG_ERR_SCHEMA_NEWER)
+		return cli_err("the database %s was written by a newer Tollgate; upgrade Tollgate", c->cfg.db_path);
+	if (r)
+		return cli_err("cannot open the database %s: %s", c->cfg.db_path, tg_strerror(r));
+	char actor[TG_MAX_AUDIT_ACTOR + 1];
+	cli_actor(actor, sizeof actor);
+	svc_init(&c->sv, c->store, &c->cfg.pw, actor);
+	if (need_tenant && svc_tenant_resolve(&c->sv, c->tenant_name, &c->tenant))
+		return cli_svc_err(c);
+	return EXIT_OK;
+}
+
+void cli_close(struct cli *c)
+{
+	store_close(c->store);
+	c->store = NULL;
+}
+
+char *cli_read_password_stdin(size_t *len_out)
+{
+	size_t cap = TG_MAX_PASSWORD_BYTES + 2;
+	char *buf = xcalloc(1, cap + 1);
+	size_t n = 0;
+	int ch;
+	while ((ch = getchar()) != EOF && ch != '\n') {
+		if (n >= cap) {
+			tg_secret_free(buf, cap + 1);
+			cli_err("the password on standard input is longer than %d bytes", TG_MAX_PASSWORD_BYTES);
+			return NULL;
+		}
+		buf[n++] = (char)ch;
+	}
+	if (n && buf[n - 1] == '\r')
+		buf[--n] = '\0';
+	if (n == 0 && ch == EOF) {
+		tg_secret_free(buf, cap + 1);
+		cli_err("no password on standard input");
+		return NULL;
+	}
+	*len_out = n;
+	return buf;
+}
+
+char *cli_read_file(const char *path, size_t max, size_t *len_out)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!f) {
+		cli_err("cannot read %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	struct tg_buf b;
+	tg_buf_init(&b, max);
+	char chunk[65536];
+	size_t n;
+	int r = TG_OK;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		if ((r = tg_buf_append(&b, chunk, n)))
+			break;
+	bool bad = ferror(f);
+	if (f != stdin)
+		fclose(f);
+	if (r == TG_ERR_TOO_LARGE) {
+		tg_buf_cleanup(&b);
+		cli_err("%s is larger than %zu bytes", path, max);
+		return NULL;
+	}
+	if (bad || r) {
+		tg_buf_cleanup(&b);
+		cli_err("cannot read %s", path);
+		return NULL;
+	}
+	*len_out = b.len;
+	return b.data ? b.data : xstrdup("");
+}
+
+int cli_version(struct cli *c, int argc, char **argv)
+{
+	int np;
+	int r = cli_parse(c, argc, argv, NULL, NULL, 0, 0, &np);
+	if (r)
+		return r < 0 ? EXIT_OK : r;
+	if (c->json)
+		return cli_print_json(json_pack("{s:s}", "version", TG_VERSION));
+	printf("tollgate %s\n", TG_VERSION);
+	return EXIT_OK;
+}
+
+/* Match the longest command name made of leading words of argv. */
+static const struct cli_cmd *find_command(int argc, char **argv, int *used)
+{
+	const struct cli_cmd *best = NULL;
+	int best_words = 0;
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		const char *name = commands[i].name;
+		int w = 0;
+		const char *p = name;
+		bool ok = true;
+		while (*p && ok) {
+			const char *sp = strchr(p, ' ');
+			size_t len = sp ? (size_t)(sp - p) : strlen(p);
+			ok = w < argc && strlen(argv[w]) == len && strncmp(argv[w], p, len) == 0;
+			w++;
+			p = sp ? sp + 1 : p + len;
+		}
+		if (ok && w > best_words) {
+			best = &commands[i];
+			best_words = w;
+		}
+	}
+	*used = best_words;
+	return best;
+}
+
+int cli_main(int argc, char **argv)
+{
+	struct cli c;
+	memset(&c, 0, sizeof c);
+	c.data_dir = getenv("TOLLGATE_DATA");
+	/* pull the global options out of argv, wherever they are (before "--") */
+	char **rest = xcalloc((size_t)argc + 1, sizeof *rest);
+	int nrest = 0;
+	bool help = false, dashdash = false;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char **dest = NULL;
+		if (!dashdash && strcmp(a, "--") == 0)
+			dashdash = true;
+		if (!dashdash) {
+			if (strcmp(a, "--json") == 0) { c.json = true; continue; }
+			if (strcmp(a, "--data") == 0) dest = &c.data_dir;
+			else if (strcmp(a, "--tenant") == 0) dest = &c.tenant_name;
+			else if (strcmp(a, "--config") == 0) dest = &c.config_file;
+			else if (strncmp(a, "--data=", 7) == 0) { c.data_dir = a + 7; continue; }
+			else if (strncmp(a, "--tenant=", 9) == 0) { c.tenant_name = a + 9; continue; }
+			else if (strncmp(a, "--config=", 9) == 0) { c.config_file = a + 9; continue; }
+			if (dest) {
+				if (i + 1 >= argc) {
+					free(rest);
+					fprintf(stderr, "tollgate: option %s needs a value\n", a);
+					return EXIT_USAGE;
+				}
+				*dest = argv[++i];
+				continue;
+			}
+			if ((strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) && nrest == 0) {
+				help = true;
+				continue;
+			}
+		}
+		rest[nrest++] = argv[i];
+	}
+	if (nrest == 0) {
+		free(rest);
+		global_usage(help ? stdout : stderr);
+		return help ? EXIT_OK : EXIT_USAGE;
+	}
+	int used = 0;
+	const struct cli_cmd *cmd = find_command(nrest, rest, &used);
+	int status;
+	if (!cmd) {
+		/* a command group ("tollgate user") or an unknown word */
+		bool group = false;
+		for (size_t i = 0; i < NCOMMANDS; i++) {
+			size_t l = strlen(rest[0]);
+			if (strncmp(commands[i].name, rest[0], l) == 0 && commands[i].name[l] == ' ')
+				group = true;
+		}
+		if (group) {
+			bool asked = help || (nrest > 1 && (strcmp(rest[1], "--help") == 0 || strcmp(rest[1], "-h") == 0));
+			if (nrest > 1 && !asked)
+				fprintf(stderr, "tollgate: unknown command \"%s %s\"\n", rest[0], rest[1]);
+			group_usage(rest[0], asked ? stdout : stderr);
+			status = asked ? EXIT_OK : EXIT_USAGE;
+		} else {
+			fprintf(stderr, "tollgate: unknown command \"%s\" (see `tollgate --help`)\n", rest[0]);
+			status = EXIT_USAGE;
+		}
+		free(rest);
+		return status;
+	}
+	c.cmd = cmd;
+	if (help) {
+		cli_usage(cmd, stdout);
+		free(rest);
+		return EXIT_OK;
+	}
+	status = cmd->fn(&c, nrest - used, rest + used);
+	cli_close(&c);
+	free(rest);
+	fflush(stdout);
+	if (ferror(stdout) && status == EXIT_OK)
+		status = cli_err("could not write the output");
+	return status;
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT
+ * Shared by the cli_*.c files: the per-invocation context, the option
+ * parser and output helpers. Exit statuses: 0 success, 1 the operation
+ * failed (message on stderr), 2 usage error. */
+#ifndef TG_CLI_CLI_INT_H
+#define TG_CLI_CLI_INT_H
+#include <jansson.h>
+#include <stdbool.h>
+#include "core/model.h"
+#include "svc/config.h"
+#include "svc/svc.h"
+
+#define EXIT_OK 0
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+
+struct cli {
+	const char *data_dir;      /* --data or TOLLGATE_DATA */
+	const char *tenant_name;   /* --tenant */
+	const char *config_file;   /* --config */
+	bool json;                 /* --json */
+	const struct cli_cmd *cmd;
+	struct tg_config cfg;
+	struct store *store;
+	struct svc sv;
+	struct tg_tenant tenant;
+};
+
+struct cli_cmd {
+	const char *name;          /* "user add" */
+	int (*fn)(struct cli *c, int argc, char **argv);
+	const char *args;          /* usage after the name */
+	const char *summary;       /* one line */
+	const char *help;          /* details, options (may be NULL) */
+};
+
+enum opt_kind { OPT_FLAG, OPT_STR };
+struct cli_opt {
+	const char *name;          /* "--name" */
+	enum opt_kind kind;
+	void *dest;                /* bool* or const char** */
+};
+
+/* Parse options (anywhere before "--") and positionals. Returns 0, 2 after
+ * printing a usage error, or -1 when --help was asked (usage printed). */
+int cli_parse(struct cli *c, int argc, char **argv, const struct cli_opt *opts,
+              char **pos, int min_pos, int max_pos, int *npos);
+void cli_usage(const struct cli_cmd *cmd, FILE *f);
+
+/* Load configuration (file, env) and open the store. need_tenant resolves
+ * --tenant (or the only tenant). Prints the error and returns EXIT_FAIL. */
+int cli_open(struct cli *c, bool need_tenant);
+void cli_close(struct cli *c);
+
+/* Print "tollgate: <msg>" to stderr; returns EXIT_FAIL. */
+int cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int cli_usage_err(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Report a failed service call (sv->err) and return EXIT_FAIL. */
+int cli_svc_err(struct cli *c);
+/* Print a JSON value (steals the reference) to stdout, pretty. */
+int cli_print_json(json_t *v);
+/* The actor recorded in audit logs for this process: "cli:<user>". */
+void cli_actor(char *out, size_t size);
+
+/* Read a password from stdin (first line, without the newline) into a new
+ * buffer the caller wipes with tg_secret_strfree. NULL on error (printed). */
+char *cli_read_password_stdin(size_t *len_out);
+/* Read a whole file ("-" = stdin) bounded by max bytes; caller frees. */
+char *cli_read_file(const char *path, size_t max, size_t *len_out);
+
+json_t *cli_user_json(const struct tg_user *u);
+
+/* command handlers */
+int cli_init(struct cli *c, int argc, char **argv);
+int cli_serve(struct cli *c, int argc, char **argv);
+int cli_version(struct cli *c, int argc, char **argv);
+int cli_tenant_create(struct cli *c, int argc, char **argv);
+int cli_tenant_list(struct cli *c, int argc, char **argv);
+int cli_user_add(struct cli *c, int argc, char **argv);
+int cli_user_list(struct cli *c, int argc, char **argv);
+int cli_user_show(struct cli *c, int argc, char **argv);
+int cli_user_set(struct cli *c, int argc, char **argv);
+int cli_user_enable(struct cli *c, int argc, char **argv);
+int cli_user_disable(struct cli *c, int argc, char **argv);
+int cli_user_delete(struct cli *c, int argc, char **argv);
+int cli_user_set_password(struct cli *c, int argc, char **argv);
+int cli_user_import(struct cli *c, int argc, char **argv);
+int cli_group_add(struct cli *c, int argc, char **argv);
+int cli_group_delete(struct cli *c, int argc, char **argv);
+int cli_group_list(struct cli *c, int argc, char **argv);
+int cli_group_members(struct cli *c, int argc, char **argv);
+int cli_group_member_add(struct cli *c, int argc, char **argv);
+int cli_group_member_remove(struct cli *c, int argc, char **argv);
+int cli_role_list(struct cli *c, int argc, char **argv);
+int cli_role_assign(struct cli *c, int argc, char **argv);
+int cli_role_remove(struct cli *c, int argc, char **argv);
+int cli_role_members(struct cli *c, int argc, char **argv);
+int cli_mfa_show(struct cli *c, int argc, char **argv);
+int cli_mfa_set(struct cli *c, int argc, char **argv);
+int cli_audit_list(struct cli *c, int argc, char **argv);
+
+#endif

@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: MIT
+ * Bulk operations: CSV user import (all rows or none) and per-user MFA state
+ * changes for many users at once, each in one transaction. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/err.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "base/str.h"
+#include "core/csv.h"
+#include "core/mfa_state.h"
+#include "core/upn.h"
+#include "svc/svc.h"
+#include "svc/svc_int.h"
+
+/* ------------------------------------------------------------------ import */
+
+enum col { C_UPN, C_NAME, C_MAIL, C_PHONE, C_PASSWORD, C_HASH, C_LANG, C_ENABLED, C_COUNT };
+
+static const char *col_names[C_COUNT] = {
+	"userPrincipalName", "displayName", "mail", "mobilePhone", "password",
+	"passwordHash", "preferredLanguage", "accountEnabled",
+};
+
+static void add_error(struct svc_import_report *rep, size_t line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void add_error(struct svc_import_report *rep, size_t line, const char *fmt, ...)
+{
+	if (rep->nerrors < TG_ARRAY_LEN(rep->errors)) {
+		struct svc_import_error *e = &rep->errors[rep->nerrors];
+		e->line = line;
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(e->message, sizeof e->message, fmt, ap);
+		va_end(ap);
+	}
+	rep->nerrors++;
+}
+
+struct staged {
+	struct tg_user u;
+	size_t line;
+};
+
+static int cmp_staged(const void *a, const void *b)
+{
+	const struct staged *x = a, *y = b;
+	int c = strcmp(x->u.upn, y->u.upn);
+	if (c)
+		return c;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+	const struct staged *x = a, *y = b;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+int svc_user_import_csv(struct svc *sv, const struct tg_tenant *t, const char *data, size_t len,
+                        bool dry_run, struct svc_import_report *rep)
+{
+	memset(rep, 0, sizeof *rep);
+	if (len > TG_MAX_CSV_BYTES)
+		return svc_fail(sv, TG_ERR_TOO_LARGE, "the file is larger than %ld bytes", TG_MAX_CSV_BYTES);
+	struct csv_reader rd;
+	csv_init(&rd, data, len);
+	int idx[C_COUNT];
+	for (int i = 0; i < C_COUNT; i++)
+		idx[i] = -1;
+	int r = csv_next(&rd);
+	if (r) {
+		csv_cleanup(&rd);
+		if (r == TG_ERR_NOT_FOUND)
+			return svc_fail(sv, TG_ERR_INVALID, "the file is empty: expected a header row "
+			                "such as userPrincipalName,displayName,mail,mobilePhone,password");
+		return svc_fail(sv, TG_ERR_INVALID, "line %zu: %s", rd.line, rd.error ? rd.error : "bad CSV");
+	}
+	size_t ncols = rd.nfields;
+	for (size_t i = 0; i < rd.nfields; i++) {
+		char *h = tg_trim(rd.fields[i]);
+		int found = -1;
+		for (int c = 0; c < C_COUNT; c++)
+			if (tg_streq_ci(h, col_names[c]))
+				found = c;
+		if (found < 0) {
+			csv_cleanup(&rd);
+			return svc_fail(sv, TG_ERR_INVALID, "line 1: unknown column \"%s\" (known: "
+			                "userPrincipalName, displayName, mail, mobilePhone, password, "
+			                "passwordHash, preferredLanguage, accountEnabled)", h);
+		}
+		if (idx[found] >= 0) {
+			csv_cleanup(&rd);
+			return svc_fail(sv, TG_ERR_INVALID, "line 1: column \"%s\" appears twice", h);
+		}
+		idx[found] = (int)i;
+	}
+	if (idx[C_UPN] < 0) {
+		csv_cleanup(&rd);
+		return svc_fail(sv, TG_ERR_INVALID, "line 1: the header has no userPrincipalName column");
+	}
+
+	size_t cap = 1024, n = 0;
+	struct staged *rows = xmalloc(cap * sizeof *rows);
+	while ((r = csv_next(&rd)) == TG_OK) {
+		rep->rows++;
+		if (rd.nfields != ncols) {
+			add_error(rep, rd.line, "expected %zu fields, found %zu", ncols, rd.nfields);
+			continue;
+		}
+		const char *f[C_COUNT] = {0};
+		for (int c = 0; c < C_COUNT; c++)
+			f[c] = idx[c] >= 0 ? rd.fields[idx[c]] : NULL;
+		struct svc_user_input in = {
+			.upn = f[C_UPN],
+			.display_name = f[C_NAME] && *f[C_NAME] ? f[C_NAME] : NULL,
+			.email = f[C_MAIL],
+			.phone = f[C_PHONE],
+			.locale = f[C_LANG],
+			.password = f[C_PASSWORD] && *f[C_PASSWORD] ? f[C_PASSWORD] : NULL,
+			.password_len = f[C_PASSWORD] ? strlen(f[C_PASSWORD]) : 0,
+			.pwhash = f[C_HASH] && *f[C_HASH] ? f[C_HASH] : NULL,
+		};
+		if (f[C_ENABLED] && *f[C_ENABLED]) {
+			if (tg_streq_ci(f[C_ENABLED], "false"))
+				in.disabled = true;
+			else if (!tg_streq_ci(f[C_ENABLED], "true")) {
+				add_error(rep, rd.line, "accountEnabled must be true or false");
+				continue;
+			}
+		}
+		if (n == cap) {
+			cap *= 2;
+			rows = xrealloc(rows, cap * sizeof *rows);
+		}
+		sv->err[0] = '\0';
+		if (svc_user_build(sv, t, &in, &rows[n].u)) {
+			add_error(rep, rd.line, "%s", sv->err);
+			continue;
+		}
+		rows[n].line = rd.line;
+		/* a password is only ever hashed; wipe the CSV's plaintext copy */
+		if (f[C_PASSWORD])
+			tg_wipe(rd.fields[idx[C_PASSWORD]], strlen(f[C_PASSWORD]));
+		n++;
+	}
+	if (r != TG_ERR_NOT_FOUND) {
+		add_error(rep, rd.line, "%s", rd.error ? rd.error : "bad CSV");
+	}
+	csv_cleanup(&rd);
+	if (rep->rows == 0 && rep->nerrors == 0)
+		add_error(rep, 2, "the file has a header but no users");
+
+	/* duplicates inside the file */
+	qsort(rows, n, sizeof *rows, cmp_staged);
+	for (size_t i = 1; i < n; i++)
+		if (strcmp(rows[i].u.upn, rows[i - 1].u.upn) == 0)
+			add_error(rep, rows[i].line, "%s appears again (first on line %zu)",
+			          rows[i].u.upn, rows[i - 1].line);
+	qsort(rows, n, sizeof *rows, cmp_line);
+
+	/* existing users */
+	if ((r = store_tx_begin(sv->store))) {
+		free(rows);
+		return svc_store_fail(sv, r, "importing users");
+	}
+	struct tg_user existing;
+	for (size_t i = 0; i < n; i++) {
+		r = store_user_get_by_upn(sv->store, rows[i].u.upn, &existing);
+		if (r == TG_OK)
+			add_error(rep, rows[i].line, "a user named %s already exists", rows[i].u.upn);
+		else if (r != TG_ERR_NOT_FOUND)
+			goto store_fail;
+	}
+	r = TG_OK;
+	if (rep->nerrors) {
+		store_tx_rollback(sv->store);
+		svc_fail(sv, TG_ERR_INVALID, "%zu problem%s found; nothing was imported", rep->nerrors,
+		         rep->nerrors == 1 ? "" : "s");
+		r = TG_ERR_INVALID;
+		goto out;
+	}
+	if (dry_run) {
+		store_tx_rollback(sv->store);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if ((r = store_user_insert(sv->store, &rows[i].u)))
+			goto store_fail;
+		char *after = svc_user_json(&rows[i].u);
+		r = svc_audit(sv, t->id, "user.create", rows[i].u.upn, "", after);
+		free(after);
+		if (r)
+			goto store_fail;
+	}
+	char summary[64];
+	snprintf(summary, sizeof summary, "{\"created\":%zu}", n);
+	if ((r = svc_audit(sv, t->id, "user.import", "", "", summary)))
+		goto store_fail;
+	if ((r = store_tx_commit(sv->store)))
+		goto store_fail;
+	rep->created = n;
+	goto out;
+store_fail:
+	store_tx_rollback(sv->store);
+	if (!sv->err[0] || r != TG_ERR_INVALID)
+		svc_store_fail(sv, r, "importing users (nothing was imported)");
+out:
+	for (size_t i = 0; i < n; i++)
+		tg_wipe(rows[i].u.pwhash, sizeof rows[i].u.pwhash);
+	free(rows);
+	return r;
+}
+
+/* --------------------------------------------------------------- MFA state */
+
+void svc_mfa_report_cleanup(struct svc_mfa_report *rep)
+{
+	for (size_t i = 0; i < rep->not_found; i++)
+		free(rep->not_found_upns[i]);
+	free(rep->not_found_upns);
+	memset(rep, 0, sizeof *rep);
+}
+
+static void add_not_found(struct svc_mfa_report *rep, const char *upn)
+{
+	if (rep->not_found == rep->not_found_cap) {
+		rep->not_found_cap = rep->not_found_cap ? rep->not_found_cap * 2 : 16;
+		rep->not_found_upns = xrealloc(rep->not_found_upns,
+		                               rep->not_found_cap * sizeof *rep->not_found_upns);
+	}
+	rep->not_found_upns[rep->not_found++] = xstrdup(upn);
+}
+
+/* Apply an event to one user inside the caller's transaction. */
+static int apply_event(struct svc *sv, const struct tg_tenant *t, const char *user_id,
+                       const char *upn, enum mfa_state from, enum mfa_event ev, bool dry_run,
+                       bool *changed)
+{
+	int64_t methods = 0;
+	int r;
+	if (ev == MFA_EV_ADMIN_SET_ENABLED &&
+	    (r = store_user_method_count(sv->store, user_id, &methods)))
+		return svc_store_fail(sv, r, "reading methods");
+	struct mfa_transition tr;
+	if ((r = mfa_state_apply(from, ev, methods > 0, &tr)))
+		return svc_fail(sv, r, "invalid MFA state transition");
+	*changed = tr.changed;
+	if (!tr.changed || dry_run)
+		return TG_OK;
+	if ((r = store_user_set_mfa_state(sv->store, user_id, tr.to, svc_now(sv))))
+		return svc_store_fail(sv, r, "updating the MFA state");
+	char before[32], after[300];
+	snprintf(before, sizeof before, "%s", mfa_state_name(tr.from));
+	snprintf(after, sizeof after, "%s (%s)", mfa_state_name(tr.to), tr.why);
+	return svc_audit(sv, t->id, "user.mfa_state", upn, before, after);
+}
+
+struct all_users {
+	struct { char id[TG_ID_BUF]; char upn[TG_MAX_UPN + 1]; enum mfa_state st; } *v;
+	size_t n, cap;
+};
+
+static int collect_cb(const struct tg_user *u, void *arg)
+{
+	struct all_users *a = arg;
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 1024;
+		a->v = xrealloc(a->v, a->cap * sizeof *a->v);
+	}
+	tg_strlcpy(a->v[a->n].id, u->id, sizeof a->v[a->n].id);
+	tg_strlcpy(a->v[a->n].upn, u->upn, sizeof a->v[a->n].upn);
+	a->v[a->n].st = u->mfa_state;
+	a->n++;
+	return 0;
+}
+
+int svc_mfa_set(struct svc *sv, const struct tg_tenant *t, enum mfa_state target,
+                const char *const *upns, size_t n, bool all, bool dry_run,
+                struct svc_mfa_report *rep)
+{
+	memset(rep, 0, sizeof *rep);
+	if ((unsigned)target > MFA_STATE_ENFORCED)
+		return svc_fail(sv, TG_ERR_INVALID, "unknown MFA state");
+	enum mfa_event ev = mfa_event_admin_set(target);
+	int r = store_tx_begin(sv->store);
+	if (r)
+		return svc_store_fail(sv, r, "changing MFA states");
+	bool changed;
+	if (all) {
+		struct all_users a = {0};
+		/* only users not already in the target state need work */
+		struct user_query q = {.tenant_id = t->id, .state = -1};
+		if ((r = store_user_list(sv->store, &q, collect_cb, &a))) {
+			free(a.v);
+			svc_store_fail(sv, r, "listing users");
+			goto fail;
+		}
+		for (size_t i = 0; i < a.n && !r; i++) {
+			r = apply_event(sv, t, a.v[i].id, a.v[i].upn, a.v[i].st, ev, dry_run, &changed);
+			if (!r)
+				changed ? rep->changed++ : rep->unchanged++;
+		}
+		free(a.v);
+		if (r)
+			goto fail;
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			char norm[TG_MAX_UPN + 1];
+			struct tg_user u;
+			if (upn_normalize(upns[i], norm, sizeof norm, NULL) != TG_OK) {
+				add_not_found(rep, upns[i]);
+				continue;
+			}
+			r = store_user_get_by_upn(sv->store, norm, &u);
+			if (r == TG_ERR_NOT_FOUND || (r == TG_OK && strcmp(u.tenant_id, t->id) != 0)) {
+				add_not_found(rep, upns[i]);
+				continue;
+			}
+			tg_wipe(u.pwhash, sizeof u.pwhash);
+			if (r) {
+				svc_store_fail(sv, r, "reading users");
+				goto fail;
+			}
+			if ((r = apply_event(sv, t, u.id, u.upn, u.mfa_state, ev, dry_run, &changed)))
+				goto fail;
+			changed ? rep->changed++ : rep->unchanged++;
+		}
+	}
+	if (dry_run) {
+		store_tx_rollback(sv->store);
+		return TG_OK;
+	}
+	if ((r = store_tx_commit(sv->store))) {
+		svc_store_fail(sv, r, "changing MFA states (nothing was changed)");
+		goto fail;
+	}
+	return TG_OK;
+fail:
+	store_tx_rollback(sv->store);
+	rep->changed = 0;
+	return r;
+}
+
+int svc_mfa_registration_completed(struct svc *sv, const struct tg_tenant *t, const char *user_id)
+{
+	struct tg_user u;
+	int r = store_user_get(sv->store, user_id, &u);
+	if (r)
+		return svc_store_fail(sv, r, "reading the user");
+	tg_wipe(u.pwhash, sizeof u.pwhash);
+	bool changed;
+	return apply_event(sv, t, u.id, u.upn, u.mfa_state, MFA_EV_REGISTRATION_COMPLETED, false, &changed);
+}

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: MIT
+ * Groups (nested, transitive) and directory role assignments. */
+#include <stdio.h>
+#include <string.h>
+#include "base/err.h"
+#include "base/mem.h"
+#include "base/str.h"
+#include "core/roles.h"
+#include "crypto/rng.h"
+#include "svc/svc.h"
+#include "svc/svc_int.h"
+
+static int commit_or_fail(struct svc *sv, int r, const char *what)
+{
+	if (!r && (r = store_tx_commit(sv->store)))
+		svc_store_fail(sv, r, what);
+	if (r)
+		store_tx_rollback(sv->store);
+	return r;
+}
+
+int svc_group_create(struct svc *sv, const struct tg_tenant *t, const char *name,
+                     const char *description, struct tg_group *out)
+{
+	struct tg_group g;
+	memset(&g, 0, sizeof g);
+	int r;
+	if (!*name)
+		return svc_fail(sv, TG_ERR_INVALID, "a group needs a name");
+	if ((r = svc_check_text(sv, "the group name", name, TG_MAX_GROUP_NAME)))
+		return r;
+	if (description && (r = svc_check_text(sv, "the description", description, TG_MAX_DISPLAY_NAME)))
+		return r;
+	if ((r = rng_uuid(g.id)))
+		return svc_fail(sv, r, "no randomness available");
+	tg_strlcpy(g.tenant_id, t->id, sizeof g.tenant_id);
+	tg_strlcpy(g.name, name, sizeof g.name);
+	tg_strlcpy(g.description, description ? description : "", sizeof g.description);
+	g.created = svc_now(sv);
+	if ((r = store_tx_begin(sv->store)))
+		return svc_store_fail(sv, r, "creating the group");
+	r = store_group_insert(sv->store, &g);
+	if (r == TG_ERR_EXISTS)
+		svc_fail(sv, r, "a group named \"%s\" already exists", name);
+	else if (r)
+		svc_store_fail(sv, r, "creating the group");
+	if (!r)
+		r = svc_audit(sv, t->id, "group.create", g.name, "", g.id);
+	if ((r = commit_or_fail(sv, r, "creating the group")))
+		return r;
+	if (out)
+		*out = g;
+	return TG_OK;
+}
+
+static int find_group(struct svc *sv, const struct tg_tenant *t, const char *k, struct tg_group *g)
+{
+	int r = store_group_get(sv->store, t->id, k, g);
+	if (r == TG_ERR_NOT_FOUND)
+		return svc_fail(sv, r, "no group \"%s\" in tenant %s", k, t->name);
+	return r ? svc_store_fail(sv, r, "reading the group") : TG_OK;
+}
+
+int svc_group_delete(struct svc *sv, const struct tg_tenant *t, const char *k)
+{
+	struct tg_group g;
+	int r = store_tx_begin(sv->store);
+	if (r)
+		return svc_store_fail(sv, r, "deleting the group");
+	if (!(r = find_group(sv, t, k, &g))) {
+		if ((r = store_group_delete(sv->store, g.id)))
+			svc_store_fail(sv, r, "deleting the group");
+		else
+			r = svc_audit(sv, t->id, "group.delete", g.name, g.id, "");
+	}
+	return commit_or_fail(sv, r, "deleting the group");
+}
+
+int svc_group_member(struct svc *sv, const struct tg_tenant *t, const char *group,
+                     const char *member, bool is_group, bool add)
+{
+	struct tg_group g, mg;
+	struct tg_user u;
+	const char *mid, *mname;
+	int r = store_tx_begin(sv->store);
+	if (r)
+		return svc_store_fail(sv, r, "changing group members");
+	if ((r = find_group(sv, t, group, &g)))
+		goto out;
+	if (is_group) {
+		if ((r = find_group(sv, t, member, &mg)))
+			goto out;
+		mid = mg.id;
+		mname = mg.name;
+	} else {
+		if ((r = svc_user_find(sv, t, member, &u)))
+			goto out;
+		tg_wipe(u.pwhash, sizeof u.pwhash);
+		mid = u.id;
+		mname = u.upn;
+	}
+	enum tg_member_kind k = is_group ? TG_MEMBER_GROUP : TG_MEMBER_USER;
+	r = add ? store_group_member_add(sv->store, g.id, k, mid)
+	        : store_group_member_remove(sv->store, g.id, k, mid);
+	if (r == TG_ERR_CYCLE)
+		svc_fail(sv, r, "adding group \"%s\" to \"%s\" would make a membership cycle "
+		         "(\"%s\" already belongs to \"%s\", directly or through other groups)",
+		         mname, g.name, g.name, mname);
+	else if (r == TG_ERR_EXISTS)
+		svc_fail(sv, r, "%s is already a member of \"%s\"", mname, g.name);
+	else if (r == TG_ERR_NOT_FOUND)
+		svc_fail(sv, r, "%s is not a member of \"%s\"", mname, g.name);
+	else if (r)
+		svc_store_fail(sv, r, "changing group members");
+	if (!r) {
+		char after[400];
+		snprintf(after, sizeof after, "%s %s", is_group ? "group" : "user", mname);
+		r = svc_audit(sv, t->id, add ? "group.member_add" : "group.member_remove", g.name,
+		              add ? "" : after, add ? after : "");
+	}
+out:
+	return commit_or_fail(sv, r, "changing group members");
+}
+
+int svc_role_assign(struct svc *sv, const struct tg_tenant *t, const char *upn,
+                    const char *role, bool assign)
+{
+	const struct role_def *rd = role_find(role);
+	if (!rd)
+		return svc_fail(sv, TG_ERR_INVALID, "unknown role \"%s\" (see `tollgate role list`)", role);
+	struct tg_user u;
+	int r = store_tx_begin(sv->store);
+	if (r)
+		return svc_store_fail(sv, r, "changing roles");
+	if ((r = svc_user_find(sv, t, upn, &u)))
+		goto out;
+	tg_wipe(u.pwhash, sizeof u.pwhash);
+	r = assign ? store_role_assign(sv->store, t->id, u.id, rd->id)
+	           : store_role_remove(sv->store, u.id, rd->id);
+	if (r == TG_ERR_EXISTS)
+		svc_fail(sv, r, "%s already holds %s", u.upn, rd->name);
+	else if (r == TG_ERR_NOT_FOUND)
+		svc_fail(sv, r, "%s does not hold %s", u.upn, rd->name);
+	else if (r)
+		svc_store_fail(sv, r, "changing roles");
+	if (!r)
+		r = svc_audit(sv, t->id, assign ? "role.assign" : "role.remove", u.upn,
+		              assign ? "" : rd->name, assign ? rd->name : "");
+out:
+	return commit_or_fail(sv, r, "changing roles");
+}

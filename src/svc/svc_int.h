@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT
+ * Helpers shared by the svc_*.c files only. */
+#ifndef TG_SVC_SVC_INT_H
+#define TG_SVC_SVC_INT_H
+#include "svc/svc.h"
+
+/* Set sv->err for a store failure and return r. */
+int svc_store_fail(struct svc *sv, int r, const char *what);
+/* Field checks: TG_OK or TG_ERR_INVALID with sv->err set. "" is allowed for
+ * email and phone (none). */
+int svc_check_text(struct svc *sv, const char *field, const char *v, size_t max);
+int svc_check_email(struct svc *sv, const char *v);
+int svc_check_phone(struct svc *sv, const char *v);
+int svc_check_locale(struct svc *sv, const char *v);
+/* Validate input and build a user record (hashes a given password). */
+int svc_user_build(struct svc *sv, const struct tg_tenant *t, const struct svc_user_input *in,
+                   struct tg_user *u);
+/* Public fields of a user as compact JSON; caller frees. */
+char *svc_user_json(const struct tg_user *u);
+
+#endif
