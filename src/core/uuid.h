@@ -1,13 +1,6 @@
 /* SPDX-License-Identifier: MIT
- * UUID text form (pure: the random bytes come in as a parameter). */
+ * UUIDs for core code: the implementation is in base (crypto needs it too). */
 #ifndef TG_CORE_UUID_H
 #define TG_CORE_UUID_H
-#include <stdbool.h>
-#include <stdint.h>
-
-/* Format 16 random bytes as a version-4 UUID "xxxxxxxx-xxxx-4xxx-yxxx-…". */
-void uuid_format_v4(const uint8_t rnd[16], char out[37]);
-/* true for 8-4-4-4-12 hexadecimal (any case, any version). */
-bool uuid_is_valid(const char *s);
-
+#include "base/uuid.h"
 #endif

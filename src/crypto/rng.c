@@ -2,7 +2,7 @@
  * Randomness over OpenSSL's CSPRNG. */
 #include <openssl/rand.h>
 #include "base/err.h"
-#include "core/uuid.h"
+#include "base/uuid.h"
 #include "crypto/rng.h"
 
 int rng_bytes(void *buf, size_t len)

@@ -272,9 +272,9 @@ int svc_user_build(struct svc *sv, const struct tg_tenant *t, const struct svc_u
 	if (in->display_name && *in->display_name) {
 		tg_strlcpy(u->display_name, in->display_name, sizeof u->display_name);
 	} else {
-		/* derive from the part before '@' */
-		size_t k = (size_t)(strchr(u->upn, '@') - u->upn);
-		memcpy(u->display_name, u->upn, k);
+		/* derive from the part before '@', as typed */
+		size_t k = (size_t)(strchr(in->upn, '@') - in->upn);
+		memcpy(u->display_name, in->upn, k);
 		u->display_name[k] = '\0';
 	}
 	tg_strlcpy(u->email, in->email ? in->email : "", sizeof u->email);

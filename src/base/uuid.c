@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * UUID formatting and syntax check (RFC 9562 §5.4 for version 4). */
 #include <string.h>
-#include "core/uuid.h"
+#include "base/uuid.h"
 
 void uuid_format_v4(const uint8_t rnd[16], char out[37])
 {

@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: MIT
+ * Service layer against a real SQLite store in memory: user creation and
+ * validation, CSV import (all or nothing, line numbers), bulk per-user MFA
+ * state with unknown UPNs, registration completed, passwords (verify, same
+ * answer for unknown users, upgrade of weaker hashes), groups and roles,
+ * and the audit trail of each change. */
+#include "harness.h"
+#include "base/err.h"
+#include "base/mem.h"
+#include "base/str.h"
+#include "core/roles.h"
+#include "crypto/password.h"
+#include "store/store.h"
+#include "svc/svc.h"
+
+static const struct pw_params fast = {64, 1, 1};
+static int64_t fixed_now(void) { return 1800000000; }
+
+struct env { struct store *st; struct svc sv; struct tg_tenant t; };
+
+static int setup(struct env *e)
+{
+	struct store_open_opts o = {.dsn = ":memory:", .create = true};
+	if (store_open("sqlite", &o, &e->st))
+		return -1;
+	svc_init(&e->sv, e->st, &fast, "test:runner");
+	e->sv.now = fixed_now;
+	return svc_tenant_create(&e->sv, "contoso", "contoso.test", "Contoso", &e->t);
+}
+
+static int count_audit_cb(const struct tg_audit *a, void *arg)
+{
+	(void)a;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int audit_count(struct env *e, const char *prefix)
+{
+	int n = 0;
+	struct audit_query q = {.action_prefix = prefix};
+	store_audit_list(e->st, &q, count_audit_cb, &n);
+	return n;
+}
+
+static void user_create_validates(void)
+{
+	struct env e;
+	REQUIRE(setup(&e) == 0);
+	struct tg_user u;
+	struct svc_user_input in = {.upn = "Alice@Contoso.TEST", .email = "alice@contoso.test",
+	                            .phone = "+46 701234567x12"};
+	CHECK_OK(svc_user_create(&e.sv, &e.t, &in, &u));
+	CHECK_STR(u.upn, "alice@contoso.test");
+	CHECK_STR(u.display_name, "Alice");
+	CHECK_INT(u.mfa_state, MFA_STATE_DISABLED);
+	CHECK_INT(svc_user_create(&e.sv, &e.t, &in, &u), TG_ERR_EXISTS);
+	static const struct { const char *upn, *email, *phone, *pw, *locale; } bad[] = {
+		{"no-at-sign", NULL, NULL, NULL, NULL},
+		{"a@b@c.test", NULL, NULL, NULL, NULL},
+		{".dot@x.test", NULL, NULL, NULL, NULL},
+		{"a..b@x.test", NULL, NULL, NULL, NULL},
+		{"sp ace@x.test", NULL, NULL, NULL, NULL},
+		{"a@-x.test", NULL, NULL, NULL, NULL},
+		{"ok@x.test", "not-an-email", NULL, NULL, NULL},
+		{"ok@x.test", NULL, "0701234567", NULL, NULL},
+		{"ok@x.test", NULL, "+46 70x", NULL, NULL},
+		{"ok@x.test", NULL, NULL, "short", NULL},
+		{"ok@x.test", NULL, NULL, "bad\xff utf8 password", NULL},
+		{"ok@x.test", NULL, NULL, NULL, "de"},
+	};
+	for (unsigned i = 0; i < TG_ARRAY_LEN(bad); i++) {
+		struct svc_user_input b = {.upn = bad[i].upn, .email = bad[i].email, .phone = bad[i].phone,
+		                           .password = bad[i].pw, .locale = bad[i].locale,
+		                           .password_len = bad[i].pw ? strlen(bad[i].pw) : 0};
+		e.sv.err[0] = '\0';
+		if (svc_user_create(&e.sv, &e.t, &b, &u) != TG_ERR_INVALID)
+			TG_T_FAIL("row %u (%s) accepted", i, bad[i].upn);
+		CHECK(e.sv.err[0] != '\0');
+	}
+	/* nothing but the first user exists */
+	int64_t n = 0;
+	CHECK_OK(store_user_count(e.st, e.t.id, &n));
+	CHECK_INT(n, 1);
+	CHECK_INT(audit_count(&e, "user.create"), 1);
+	store_close(e.st);
+}
+
+static void passwords_verify_and_upgrade(void)
+{
+	struct env e;
+	REQUIRE(setup(&e) == 0);
+	const char *pw = "correct horse battery staple";
+	struct svc_user_input in = {.upn = "bob@contoso.test", .password = pw, .password_len = strlen(pw)};
+	struct tg_user u;
+	CHECK_OK(svc_user_create(&e.sv, &e.t, &in, &u));
+	CHECK_OK(svc_password_check(&e.sv, "BOB@contoso.test", pw, strlen(pw), &u));
+	CHECK_INT(svc_password_check(&e.sv, "bob@contoso.test", "wrong password!", 15, NULL), TG_ERR_DENIED);
+	CHECK_INT(svc_password_check(&e.sv, "nobody@contoso.test", pw, strlen(pw), NULL), TG_ERR_DENIED);
+	CHECK_INT(svc_password_check(&e.sv, "not a upn", pw, strlen(pw), NULL), TG_ERR_DENIED);
+	/* stronger parameters now: the next success rehashes */
+	struct tg_user before;
+	CHECK_OK(store_user_get_by_upn(e.st, "bob@contoso.test", &before));
+	CHECK(strstr(before.pwhash, "m=64,t=1,p=1") != NULL);
+	e.sv.pw.t_cost = 2;
+	CHECK_OK(svc_password_check(&e.sv, "bob@contoso.test", pw, strlen(pw), NULL));
+	struct tg_user after;
+	CHECK_OK(store_user_get_by_upn(e.st, "bob@contoso.test", &after));
+	CHECK(strstr(after.pwhash, "m=64,t=2,p=1") != NULL);
+	CHECK_OK(svc_password_check(&e.sv, "bob@contoso.test", pw, strlen(pw), NULL));
+	/* a disabled account is refused after the password check */
+	struct svc_user_changes ch = {.enabled = 0};
+	CHECK_OK(svc_user_update(&e.sv, &e.t, "bob@contoso.test", &ch, NULL));
+	CHECK_INT(svc_password_check(&e.sv, "bob@contoso.test", pw, strlen(pw), NULL), TG_ERR_DISABLED);
+	CHECK_INT(audit_count(&e, "user.disable"), 1);
+	/* a user without a password cannot sign in */
+	struct svc_user_input np = {.upn = "nopw@contoso.test"};
+	CHECK_OK(svc_user_create(&e.sv, &e.t, &np, NULL));
+	CHECK_INT(svc_password_check(&e.sv, "nopw@contoso.test", "", 0, NULL), TG_ERR_DENIED);
+	store_close(e.st);
+}
+
+static void import_all_or_nothing(void)
+{
+	struct env e;
+	REQUIRE(setup(&e) == 0);
+	const char *bad =
+		"userPrincipalName,displayName,mail,mobilePhone,password\n"
+		"a1@contoso.test,A One,a1@contoso.test,+46 701234561,\n"
+		"a2@contoso.test,A Two,not-an-email,,\n"
+		"\"a3@contoso.test\",\"Three, A\",,,\n"
+		"a1@contoso.test,dup,,,\n"
+		"a5@contoso.test,short pw,,,abc\n";
+	struct svc_import_report rep;
+	CHECK_INT(svc_user_import_csv(&e.sv, &e.t, bad, strlen(bad), false, &rep), TG_ERR_INVALID);
+	CHECK_INT(rep.rows, 5);
+	CHECK_INT(rep.created, 0);
+	CHECK_INT(rep.nerrors, 3);
+	CHECK_INT(rep.errors[0].line, 3);   /* bad email */
+	CHECK_INT(rep.errors[1].line, 6);   /* short password */
+	CHECK_INT(rep.errors[2].line, 5);   /* duplicate of line 2 */
+	CHECK(strstr(rep.errors[2].message, "line 2") != NULL);
+	int64_t n = -1;
+	CHECK_OK(store_user_count(e.st, e.t.id, &n));
+	CHECK_INT(n, 0);
+
+	const char *good =
+		"\xef\xbb\xbfmail,userPrincipalName,displayName,passwordHash,preferredLanguage\r\n"
+		"x@contoso.test,b1@contoso.test,B One,,sv\r\n"
+		",b2@contoso.test,\"Two \"\"quoted\"\"\",\"$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA\",en\r\n";
+	CHECK_OK(svc_user_import_csv(&e.sv, &e.t, good, strlen(good), false, &rep));
+	CHECK_INT(rep.created, 2);
+	struct tg_user u;
+	CHECK_OK(store_user_get_by_upn(e.st, "b2@contoso.test", &u));
+	CHECK_STR(u.display_name, "Two \"quoted\"");
+	CHECK_STR(u.locale, "en");
+	CHECK(u.pwhash[0] == '$');
+	/* importing again: every row exists, nothing applied */
+	CHECK_INT(svc_user_import_csv(&e.sv, &e.t, good, strlen(good), false, &rep), TG_ERR_INVALID);
+	CHECK_INT(rep.nerrors, 2);
+	/* header problems */
+	const char *hdr[] = {"", "displayName\nx\n", "userPrincipalName,shoeSize\na@b.test,4\n",
+	                     "userPrincipalName,userPrincipalName\n", "userPrincipalName\n",
+	                     "userPrincipalName,displayName\nc@contoso.test\n",
+	                     "userPrincipalName\n\"open@contoso.test\n"};
+	for (unsigned i = 0; i < TG_ARRAY_LEN(hdr); i++) {
+		if (svc_user_import_csv(&e.sv, &e.t, hdr[i], strlen(hdr[i]), false, &rep) == TG_OK)
+			TG_T_FAIL("bad file %u accepted", i);
+	}
+	CHECK_OK(store_user_count(e.st, e.t.id, &n));
+	CHECK_INT(n, 2);
+	/* dry run validates but writes nothing */
+	const char *more = "userPrincipalName\nc1@contoso.test\n";
+	CHECK_OK(svc_user_import_csv(&e.sv, &e.t, more, strlen(more), true, &rep));
+	CHECK_OK(store_user_count(e.st, e.t.id, &n));
+	CHECK_INT(n, 2);
+	store_close(e.st);
+}
+
+static void mfa_bulk_with_unknown_upns(void)
+{
+	struct env e;
+	REQUIRE(setup(&e) == 0);
+	const char *names[] = {"u1@contoso.test", "u2@contoso.test", "u3@contoso.test"};
+	for (int i = 0; i < 3; i++) {
+		struct svc_user_input in = {.upn = names[i]};
+		CHECK_OK(svc_user_create(&e.sv, &e.t, &in, NULL));
+	}
+	/* a user of another tenant is "not found" from this tenant */
+	struct tg_tenant other;
+	CHECK_OK(svc_tenant_create(&e.sv, "fabrikam", NULL, NULL, &other));
+	struct svc_user_input o = {.upn = "x@fabrikam.test"};
+	CHECK_OK(svc_user_create(&e.sv, &other, &o, NULL));
+
+	const char *list[] = {"U1@contoso.test", "ghost@contoso.test", "u2@contoso.test",
+	                      "x@fabrikam.test", "not a upn"};
+	struct svc_mfa_report rep;
+	CHECK_OK(svc_mfa_set(&e.sv, &e.t, MFA_STATE_ENABLED, list, 5, false, false, &rep));
+	CHECK_INT(rep.changed, 2);
+	CHECK_INT(rep.unchanged, 0);
+	CHECK_INT(rep.not_found, 3);
+	CHECK_STR(rep.not_found_upns[0], "ghost@contoso.test");
+	CHECK_STR(rep.not_found_upns[1], "x@fabrikam.test");
+	svc_mfa_report_cleanup(&rep);
+	CHECK_INT(audit_count(&e, "user.mfa_state"), 2);
+
+	/* --all: one more changes, two unchanged; dry run changes nothing */
+	CHECK_OK(svc_mfa_set(&e.sv, &e.t, MFA_STATE_ENABLED, NULL, 0, true, true, &rep));
+	CHECK_INT(rep.changed, 1);
+	CHECK_INT(rep.unchanged, 2);
+	svc_mfa_report_cleanup(&rep);
+	struct tg_user u;
+	CHECK_OK(store_user_get_by_upn(e.st, "u3@contoso.test", &u));
+	CHECK_INT(u.mfa_state, MFA_STATE_DISABLED);
+	CHECK_OK(svc_mfa_set(&e.sv, &e.t, MFA_STATE_ENABLED, NULL, 0, true, false, &rep));
+	CHECK_INT(rep.changed, 1);
+	svc_mfa_report_cleanup(&rep);
+	CHECK_OK(store_user_get_by_upn(e.st, "x@fabrikam.test", &u));
+	CHECK_INT(u.mfa_state, MFA_STATE_DISABLED); /* other tenant untouched */
+
+	/* registration completed moves enabled -> enforced, audited */
+	CHECK_OK(store_user_get_by_upn(e.st, "u1@contoso.test", &u));
+	CHECK_OK(svc_mfa_registration_completed(&e.sv, &e.t, u.id));
+	CHECK_OK(store_user_get(e.st, u.id, &u));
+	CHECK_INT(u.mfa_state, MFA_STATE_ENFORCED);
+	CHECK_INT(audit_count(&e, "user.mfa_state"), 4);
+	store_close(e.st);
+}
+
+static void groups_and_roles(void)
+{
+	struct env e;
+	REQUIRE(setup(&e) == 0);
+	struct svc_user_input in = {.upn = "g@contoso.test"};
+	CHECK_OK(svc_user_create(&e.sv, &e.t, &in, NULL));
+	CHECK_OK(svc_group_create(&e.sv, &e.t, "outer", NULL, NULL));
+	CHECK_OK(svc_group_create(&e.sv, &e.t, "inner", "nested", NULL));
+	CHECK_INT(svc_group_create(&e.sv, &e.t, "outer", NULL, NULL), TG_ERR_EXISTS);
+	CHECK_INT(svc_group_create(&e.sv, &e.t, "", NULL, NULL), TG_ERR_INVALID);
+	CHECK_OK(svc_group_member(&e.sv, &e.t, "outer", "inner", true, true));
+	CHECK_OK(svc_group_member(&e.sv, &e.t, "inner", "g@contoso.test", false, true));
+	CHECK_INT(svc_group_member(&e.sv, &e.t, "inner", "outer", true, true), TG_ERR_CYCLE);
+	CHECK(strstr(e.sv.err, "cycle") != NULL);
+	CHECK_INT(svc_group_member(&e.sv, &e.t, "nope", "inner", true, true), TG_ERR_NOT_FOUND);
+	CHECK_OK(svc_role_assign(&e.sv, &e.t, "g@contoso.test", "Global Reader", true));
+	CHECK_INT(svc_role_assign(&e.sv, &e.t, "g@contoso.test", "global-reader", true), TG_ERR_EXISTS);
+	CHECK_INT(svc_role_assign(&e.sv, &e.t, "g@contoso.test", "Emperor", true), TG_ERR_INVALID);
+	CHECK_OK(svc_role_assign(&e.sv, &e.t, "g@contoso.test", ROLE_ID_GLOBAL_READER, false));
+	CHECK_INT(audit_count(&e, "group."), 4);
+	CHECK_INT(audit_count(&e, "role."), 2);
+	store_close(e.st);
+}
+
+static void tenant_rules(void)
+{
+	struct env e;
+	REQUIRE(setup(&e) == 0);
+	struct tg_tenant t;
+	CHECK_INT(svc_tenant_create(&e.sv, "Upper", NULL, NULL, &t), TG_ERR_INVALID);
+	CHECK_INT(svc_tenant_create(&e.sv, "contoso", NULL, NULL, &t), TG_ERR_EXISTS);
+	CHECK_INT(svc_tenant_create(&e.sv, "ok", "bad domain", NULL, &t), TG_ERR_INVALID);
+	CHECK_OK(svc_tenant_resolve(&e.sv, NULL, &t));      /* the only one */
+	CHECK_OK(svc_tenant_create(&e.sv, "second", NULL, NULL, &t));
+	CHECK_INT(svc_tenant_resolve(&e.sv, NULL, &t), TG_ERR_INVALID); /* ambiguous */
+	CHECK_OK(svc_tenant_resolve(&e.sv, "second", &t));
+	CHECK_STR(t.domain, "second.tollgate.local");
+	CHECK_INT(svc_tenant_resolve(&e.sv, "third", &t), TG_ERR_NOT_FOUND);
+	store_close(e.st);
+}
+
+int main(void)
+{
+	TEST(user_create_validates);
+	TEST(passwords_verify_and_upgrade);
+	TEST(import_all_or_nothing);
+	TEST(mfa_bulk_with_unknown_upns);
+	TEST(groups_and_roles);
+	TEST(tenant_rules);
+	return tg_test_done();
+}
