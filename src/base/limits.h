@@ -49,9 +49,49 @@
 #define TG_HTTP_CONN_MEMORY  (64 * 1024)    /* libmicrohttpd per-connection pool */
 #define TG_HTTP_CONN_TIMEOUT 30             /* seconds */
 #define TG_HTTP_MAX_CONNS    1024
+#define TG_HTTP_THREADS      4              /* default worker threads */
+#define TG_HTTP_MAX_THREADS  256
+#define TG_HTTP_MAX_CONNS_PER_IP 128        /* a reverse proxy is one IP: keep it high */
+#define TG_HTTP_SHUTDOWN_GRACE   10         /* seconds stop() waits for in-flight requests */
+#define TG_HTTP_MAX_DISCARD  (4 * 1024 * 1024) /* body bytes read past the limit
+                                               before giving up and closing */
 
 /* paging */
 #define TG_MAX_PAGE          999   /* Graph's $top maximum */
 #define TG_DEFAULT_PAGE      100
+
+/* Conditional Access and named locations (reference/entra.md §3.1) */
+#define TG_MAX_CA_LIST        512   /* ids in one list of a CA policy (includeUsers, ...) */
+#define TG_MAX_CA_CUSTOM_ID   128   /* a customAuthenticationFactors entry */
+#define TG_MAX_CA_DEVICE_RULE 3072  /* devices.deviceFilter.rule (Entra's limit) */
+#define TG_MAX_CA_POLICY_JSON (256 * 1024) /* one policy document */
+#define TG_MAX_NAMED_LOCATIONS 195  /* named locations per tenant (Entra) */
+#define TG_MAX_LOCATION_RANGES 2000 /* IP ranges per named location (Entra) */
+#define TG_MAX_ERR_PATH       256   /* JSON path in a validation error */
+#define TG_MAX_ERR_MESSAGE    256   /* message in a validation error */
+
+/* authentication methods and secrets at rest (SPEC §6, reference/entra.md §4) */
+#define TG_MIN_OATH_SECRET    16    /* bytes: RFC 4226 §4 R6, 128 bits at least */
+#define TG_MAX_OATH_SECRET    80    /* bytes: 128 Base32 characters */
+#define TG_MAX_OATH_SECRET_B32 128  /* Entra hardware token secret (Base32 chars) */
+#define TG_MAX_OATH_METHODS   5     /* apps + hardware tokens per user (Entra) */
+#define TG_MAX_TOTP_WINDOW    10    /* steps either side a method may accept */
+#define TG_MAX_OTPAUTH_URI    2048  /* otpauth:// URI length */
+#define TG_MAX_ISSUER         128   /* otpauth issuer (shown in authenticator apps) */
+#define TG_MAX_APP_PASSWORDS  40    /* per user (Entra) */
+#define TG_MAX_APP_PASSWORD_NAME 256
+#define TG_MAX_OTP_SENDS      100   /* configurable sends per user per window */
+#define TG_MAX_CONSECUTIVE_FAILURES 100 /* NIST SP 800-63B §5.2.2 */
+#define TG_MAX_SEAL_PLAINTEXT 4096  /* a secret sealed with keys_seal */
+#define TG_MAX_SEAL_AAD       1024  /* its associated data */
+#define TG_MAX_KEYS_FILE      (64 * 1024) /* master key file */
+
+/* sign-in decision, risk and sign-in log records (SPEC §5, §7) */
+#define TG_MAX_CA_POLICIES    4096  /* policies compiled for one tenant (Entra: 195) */
+#define TG_MAX_DECISION_SOURCES 8   /* authenticationRequirementPolicies of one decision */
+#define TG_MAX_RISK_REASON    160   /* a risk level's explanation */
+#define TG_MAX_RISK_NETWORKS  256   /* known networks remembered per user */
+#define TG_MAX_SIGNIN_DETAILS 4     /* authenticationDetails steps in one record */
+#define TG_MAX_FAILURE_REASON 256   /* status.failureReason / additionalDetails */
 
 #endif

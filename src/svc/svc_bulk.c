@@ -2,6 +2,7 @@
  * Bulk operations: CSV user import (all rows or none) and per-user MFA state
  * changes for many users at once, each in one transaction. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,26 +41,55 @@ static void add_error(struct svc_import_report *rep, size_t line, const char *fm
 	rep->nerrors++;
 }
 
-struct staged {
-	struct tg_user u;
-	size_t line;
+/* UPN -> first line, to tell "twice in this file" from "already exists".
+ * Open addressing over 64-bit FNV-1a hashes; a hash collision can only
+ * change which of the two messages is shown, never what is imported. */
+struct seen {
+	struct { uint64_t h; size_t line; } *v;
+	size_t cap, n;
 };
 
-static int cmp_staged(const void *a, const void *b)
+static uint64_t fnv1a(const char *s)
 {
-	const struct staged *x = a, *y = b;
-	int c = strcmp(x->u.upn, y->u.upn);
-	if (c)
-		return c;
-	return x->line < y->line ? -1 : x->line > y->line;
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h ? h : 1;
 }
 
-static int cmp_line(const void *a, const void *b)
+static size_t seen_find_or_add(struct seen *t, const char *upn, size_t line)
 {
-	const struct staged *x = a, *y = b;
-	return x->line < y->line ? -1 : x->line > y->line;
+	if (2 * (t->n + 1) > t->cap) {
+		struct seen old = *t;
+		t->cap = t->cap ? t->cap * 2 : 1024;
+		t->v = xcalloc(t->cap, sizeof *t->v);
+		t->n = 0;
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.v[i].h) {
+				size_t j = old.v[i].h & (t->cap - 1);
+				while (t->v[j].h)
+					j = (j + 1) & (t->cap - 1);
+				t->v[j] = old.v[i];
+				t->n++;
+			}
+		free(old.v);
+	}
+	uint64_t h = fnv1a(upn);
+	size_t j = h & (t->cap - 1);
+	while (t->v[j].h) {
+		if (t->v[j].h == h)
+			return t->v[j].line;
+		j = (j + 1) & (t->cap - 1);
+	}
+	t->v[j].h = h;
+	t->v[j].line = line;
+	t->n++;
+	return 0;
 }
 
+/* Rows are validated and inserted one by one inside a single transaction:
+ * memory stays flat however large the file, and any error rolls the whole
+ * import back, so nothing of a bad file is applied. */
 int svc_user_import_csv(struct svc *sv, const struct tg_tenant *t, const char *data, size_t len,
                         bool dry_run, struct svc_import_report *rep)
 {
@@ -87,14 +117,16 @@ int svc_user_import_csv(struct svc *sv, const struct tg_tenant *t, const char *d
 			if (tg_streq_ci(h, col_names[c]))
 				found = c;
 		if (found < 0) {
+			r = svc_fail(sv, TG_ERR_INVALID, "line 1: unknown column \"%s\" (known: "
+			             "userPrincipalName, displayName, mail, mobilePhone, password, "
+			             "passwordHash, preferredLanguage, accountEnabled)", h);
 			csv_cleanup(&rd);
-			return svc_fail(sv, TG_ERR_INVALID, "line 1: unknown column \"%s\" (known: "
-			                "userPrincipalName, displayName, mail, mobilePhone, password, "
-			                "passwordHash, preferredLanguage, accountEnabled)", h);
+			return r;
 		}
 		if (idx[found] >= 0) {
+			r = svc_fail(sv, TG_ERR_INVALID, "line 1: column \"%s\" appears twice", h);
 			csv_cleanup(&rd);
-			return svc_fail(sv, TG_ERR_INVALID, "line 1: column \"%s\" appears twice", h);
+			return r;
 		}
 		idx[found] = (int)i;
 	}
@@ -102,10 +134,14 @@ int svc_user_import_csv(struct svc *sv, const struct tg_tenant *t, const char *d
 		csv_cleanup(&rd);
 		return svc_fail(sv, TG_ERR_INVALID, "line 1: the header has no userPrincipalName column");
 	}
-
-	size_t cap = 1024, n = 0;
-	struct staged *rows = xmalloc(cap * sizeof *rows);
-	while ((r = csv_next(&rd)) == TG_OK) {
+	if ((r = store_tx_begin(sv->store))) {
+		csv_cleanup(&rd);
+		return svc_store_fail(sv, r, "importing users");
+	}
+	struct seen seen = {0};
+	struct tg_user u;
+	int fatal = TG_OK;
+	while (!fatal && (r = csv_next(&rd)) == TG_OK) {
 		rep->rows++;
 		if (rd.nfields != ncols) {
 			add_error(rep, rd.line, "expected %zu fields, found %zu", ncols, rd.nfields);
@@ -132,87 +168,65 @@ int svc_user_import_csv(struct svc *sv, const struct tg_tenant *t, const char *d
 				continue;
 			}
 		}
-		if (n == cap) {
-			cap *= 2;
-			rows = xrealloc(rows, cap * sizeof *rows);
-		}
 		sv->err[0] = '\0';
-		if (svc_user_build(sv, t, &in, &rows[n].u)) {
+		int b = svc_user_build(sv, t, &in, &u);
+		/* a password is only ever hashed; wipe the plaintext copy */
+		if (f[C_PASSWORD])
+			tg_wipe(rd.fields[idx[C_PASSWORD]], strlen(f[C_PASSWORD]));
+		if (b) {
 			add_error(rep, rd.line, "%s", sv->err);
 			continue;
 		}
-		rows[n].line = rd.line;
-		/* a password is only ever hashed; wipe the CSV's plaintext copy */
-		if (f[C_PASSWORD])
-			tg_wipe(rd.fields[idx[C_PASSWORD]], strlen(f[C_PASSWORD]));
-		n++;
-	}
-	if (r != TG_ERR_NOT_FOUND) {
-		add_error(rep, rd.line, "%s", rd.error ? rd.error : "bad CSV");
-	}
-	csv_cleanup(&rd);
-	if (rep->rows == 0 && rep->nerrors == 0)
-		add_error(rep, 2, "the file has a header but no users");
-
-	/* duplicates inside the file */
-	qsort(rows, n, sizeof *rows, cmp_staged);
-	for (size_t i = 1; i < n; i++)
-		if (strcmp(rows[i].u.upn, rows[i - 1].u.upn) == 0)
-			add_error(rep, rows[i].line, "%s appears again (first on line %zu)",
-			          rows[i].u.upn, rows[i - 1].line);
-	qsort(rows, n, sizeof *rows, cmp_line);
-
-	/* existing users */
-	if ((r = store_tx_begin(sv->store))) {
-		free(rows);
-		return svc_store_fail(sv, r, "importing users");
-	}
-	struct tg_user existing;
-	for (size_t i = 0; i < n; i++) {
-		r = store_user_get_by_upn(sv->store, rows[i].u.upn, &existing);
-		if (r == TG_OK)
-			add_error(rep, rows[i].line, "a user named %s already exists", rows[i].u.upn);
-		else if (r != TG_ERR_NOT_FOUND)
-			goto store_fail;
-	}
-	r = TG_OK;
-	if (rep->nerrors) {
-		store_tx_rollback(sv->store);
-		svc_fail(sv, TG_ERR_INVALID, "%zu problem%s found; nothing was imported", rep->nerrors,
-		         rep->nerrors == 1 ? "" : "s");
-		r = TG_ERR_INVALID;
-		goto out;
-	}
-	if (dry_run) {
-		store_tx_rollback(sv->store);
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if ((r = store_user_insert(sv->store, &rows[i].u)))
-			goto store_fail;
-		char *after = svc_user_json(&rows[i].u);
-		r = svc_audit(sv, t->id, "user.create", rows[i].u.upn, "", after);
-		free(after);
+		size_t first = seen_find_or_add(&seen, u.upn, rd.line);
+		r = store_user_insert(sv->store, &u);
+		if (r == TG_ERR_EXISTS) {
+			if (first)
+				add_error(rep, rd.line, "%s appears again (first on line %zu)", u.upn, first);
+			else
+				add_error(rep, rd.line, "a user named %s already exists", u.upn);
+			continue;
+		}
+		if (!r) {
+			char *after = svc_user_json(&u);
+			r = svc_audit(sv, t->id, "user.create", u.upn, "", after);
+			free(after);
+		}
 		if (r)
-			goto store_fail;
+			fatal = r;
+		else
+			rep->created++;
+	}
+	if (!fatal && r != TG_ERR_NOT_FOUND && r != TG_OK)
+		add_error(rep, rd.line, "%s", rd.error ? rd.error : "bad CSV");
+	csv_cleanup(&rd);
+	free(seen.v);
+	tg_wipe(u.pwhash, sizeof u.pwhash);
+	if (!fatal && rep->rows == 0 && rep->nerrors == 0)
+		add_error(rep, 2, "the file has a header but no users");
+	if (fatal) {
+		store_tx_rollback(sv->store);
+		rep->created = 0;
+		return svc_store_fail(sv, fatal, "importing users (nothing was imported)");
+	}
+	if (rep->nerrors || dry_run) {
+		store_tx_rollback(sv->store);
+		size_t would = rep->created;
+		rep->created = 0;
+		if (rep->nerrors)
+			return svc_fail(sv, TG_ERR_INVALID, "%zu problem%s found; nothing was imported",
+			                rep->nerrors, rep->nerrors == 1 ? "" : "s");
+		rep->rows = would;
+		return TG_OK;
 	}
 	char summary[64];
-	snprintf(summary, sizeof summary, "{\"created\":%zu}", n);
-	if ((r = svc_audit(sv, t->id, "user.import", "", "", summary)))
-		goto store_fail;
-	if ((r = store_tx_commit(sv->store)))
-		goto store_fail;
-	rep->created = n;
-	goto out;
-store_fail:
-	store_tx_rollback(sv->store);
-	if (!sv->err[0] || r != TG_ERR_INVALID)
-		svc_store_fail(sv, r, "importing users (nothing was imported)");
-out:
-	for (size_t i = 0; i < n; i++)
-		tg_wipe(rows[i].u.pwhash, sizeof rows[i].u.pwhash);
-	free(rows);
-	return r;
+	snprintf(summary, sizeof summary, "{\"created\":%zu}", rep->created);
+	if ((r = svc_audit(sv, t->id, "user.import", "", "", summary)) ||
+	    (r = store_tx_commit(sv->store))) {
+		store_tx_rollback(sv->store);
+		rep->created = 0;
+		return svc_store_fail(sv, r, "importing users (nothing was imported)");
+	}
+	return TG_OK;
 }
 
 /* --------------------------------------------------------------- MFA state */

@@ -137,9 +137,9 @@ static void import_all_or_nothing(void)
 	CHECK_INT(rep.created, 0);
 	CHECK_INT(rep.nerrors, 3);
 	CHECK_INT(rep.errors[0].line, 3);   /* bad email */
-	CHECK_INT(rep.errors[1].line, 6);   /* short password */
-	CHECK_INT(rep.errors[2].line, 5);   /* duplicate of line 2 */
-	CHECK(strstr(rep.errors[2].message, "line 2") != NULL);
+	CHECK_INT(rep.errors[1].line, 5);   /* duplicate of line 2 */
+	CHECK(strstr(rep.errors[1].message, "line 2") != NULL);
+	CHECK_INT(rep.errors[2].line, 6);   /* short password */
 	int64_t n = -1;
 	CHECK_OK(store_user_count(e.st, e.t.id, &n));
 	CHECK_INT(n, 0);
@@ -158,6 +158,7 @@ static void import_all_or_nothing(void)
 	/* importing again: every row exists, nothing applied */
 	CHECK_INT(svc_user_import_csv(&e.sv, &e.t, good, strlen(good), false, &rep), TG_ERR_INVALID);
 	CHECK_INT(rep.nerrors, 2);
+	CHECK(strstr(rep.errors[0].message, "already exists") != NULL);
 	/* header problems */
 	const char *hdr[] = {"", "displayName\nx\n", "userPrincipalName,shoeSize\na@b.test,4\n",
 	                     "userPrincipalName,userPrincipalName\n", "userPrincipalName\n",

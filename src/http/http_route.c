@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT
+ * The route table (kept sorted by path, then method) and the dispatcher:
+ * pick the most specific path match, then the method; 404 and 405 in
+ * Graph's error shape. HEAD is answered by a GET route. */
+#include <stdio.h>
+#include <string.h>
+#include "base/err.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "http/http_reply.h"
+#include "http/http_route.h"
+
+static const struct http_route routes[] = {
+	/* path        method  match              auth            handler */
+	{"/",          "GET",  HTTP_MATCH_ASSET,  HTTP_AUTH_NONE, http_static_get},
+	{"/healthz",   "GET",  HTTP_MATCH_EXACT,  HTTP_AUTH_NONE, http_health_live},
+	{"/readyz",    "GET",  HTTP_MATCH_EXACT,  HTTP_AUTH_NONE, http_health_ready},
+};
+
+bool http_route_table_is_sorted(void)
+{
+	for (size_t i = 1; i < TG_ARRAY_LEN(routes); i++) {
+		int c = strcmp(routes[i - 1].path, routes[i].path);
+		if (c > 0 || (c == 0 && strcmp(routes[i - 1].method, routes[i].method) >= 0))
+			return false;
+	}
+	return true;
+}
+
+/* How well route t matches path: 0 = not at all; higher is more specific. */
+static size_t match_score(const struct http_route *t, const char *path)
+{
+	size_t n = strlen(t->path);
+	switch (t->match) {
+	case HTTP_MATCH_EXACT:
+		return strcmp(path, t->path) == 0 ? SIZE_MAX : 0;
+	case HTTP_MATCH_PREFIX:
+		return strncmp(path, t->path, n) == 0 ? n + 1 : 0;
+	case HTTP_MATCH_ASSET:
+		return strncmp(path, t->path, n) == 0 && http_static_exists(path) ? 1 : 0;
+	}
+	return 0;
+}
+
+static bool same_spec(const struct http_route *a, const struct http_route *b)
+{
+	return a->match == b->match && strcmp(a->path, b->path) == 0;
+}
+
+static bool method_is(const char *method, const char *want)
+{
+	return strcmp(method, want) == 0;
+}
+
+static int reply_405(struct http_req *r, const struct http_route *best)
+{
+	char allow[256] = "";
+	size_t used = 0;
+	bool has_get = false;
+	for (size_t i = 0; i < TG_ARRAY_LEN(routes); i++) {
+		if (!same_spec(&routes[i], best))
+			continue;
+		has_get |= method_is(routes[i].method, "GET");
+		int n = snprintf(allow + used, sizeof allow - used, "%s%s",
+		                 used ? ", " : "", routes[i].method);
+		if (n < 0 || (size_t)n >= sizeof allow - used)
+			break;
+		used += (size_t)n;
+	}
+	if (has_get)
+		snprintf(allow + used, sizeof allow - used, "%sHEAD", used ? ", " : "");
+
+	size_t len;
+	struct MHD_Response *resp = http_error_response(r, 405, "Request_MethodNotAllowed",
+		"The method is not allowed for this resource.", &len);
+	if (resp && MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow) != MHD_YES) {
+		MHD_destroy_response(resp);
+		resp = NULL;
+	}
+	return http_reply_queue(r, 405, resp, len);
+}
+
+int http_route_dispatch(struct http_req *r)
+{
+	const struct http_route *best = NULL;
+	size_t best_score = 0;
+	for (size_t i = 0; i < TG_ARRAY_LEN(routes); i++) {
+		size_t s = match_score(&routes[i], r->path);
+		if (s > best_score) {
+			best_score = s;
+			best = &routes[i];
+		}
+	}
+	if (!best)
+		return http_reply_error(r, 404, "Request_ResourceNotFound",
+		                        "The resource was not found.");
+
+	const char *want = http_req_is_head(r) ? "GET" : r->method;
+	const struct http_route *route = NULL;
+	for (size_t i = 0; i < TG_ARRAY_LEN(routes) && !route; i++)
+		if (same_spec(&routes[i], best) && method_is(routes[i].method, want))
+			route = &routes[i];
+	if (!route)
+		return reply_405(r, best);
+
+	switch (route->auth) {
+	case HTTP_AUTH_NONE:
+		break;
+	default:
+		/* an auth level this dispatcher cannot check: refuse */
+		log_error("route %s %s has unknown auth level %d", route->method,
+		          route->path, (int)route->auth);
+		return http_reply_err(r, TG_ERR_INTERNAL, NULL);
+	}
+
+	int ret = route->handler(r);
+	if (ret != TG_OK) {
+		if (r->replied) {
+			/* answered and then failed: the answer stands */
+			log_warn("handler for %s returned %s after answering",
+			         route->path, tg_errname(ret));
+			return TG_OK;
+		}
+		return http_reply_err(r, ret, NULL);
+	}
+	if (!r->replied) {
+		log_error("handler for %s returned TG_OK without answering", route->path);
+		return http_reply_err(r, TG_ERR_INTERNAL, NULL);
+	}
+	return TG_OK;
+}
