@@ -189,4 +189,9 @@ int store_audit_list(struct store *s, const struct audit_query *q, store_audit_c
 int store_setting_get(struct store *s, const char *tenant_id, const char *key, char **out);
 int store_setting_set(struct store *s, const char *tenant_id, const char *key, const char *value);
 
+/* Tests only: make the nth store call from now fail with TG_ERR_STORE
+ * (0 = never). The environment variable TG_STORE_FAIL_AT=N does the same
+ * for a whole process. */
+void store_fault_inject(long nth);
+
 #endif
