@@ -33,7 +33,7 @@ void store_fault_inject(long nth)
 	fail_at = nth > 0 ? nth : 0;
 }
 
-static int fault(void)
+int store_fault_point(void)
 {
 	if (fail_at < 0) {
 		const char *e = getenv("TG_STORE_FAIL_AT");
@@ -87,11 +87,11 @@ int store_latest_schema(const char *backend)
 
 #define CALL(s, op, ...) do { \
 	if (!(s) || !(s)->ops->op) return TG_ERR_UNSUPPORTED; \
-	int _f = fault(); if (_f) return _f; \
+	int _f = store_fault_point(); if (_f) return _f; \
 	return (s)->ops->op((s), __VA_ARGS__); } while (0)
 #define CALL0(s, op) do { \
 	if (!(s) || !(s)->ops->op) return TG_ERR_UNSUPPORTED; \
-	int _f = fault(); if (_f) return _f; \
+	int _f = store_fault_point(); if (_f) return _f; \
 	return (s)->ops->op((s)); } while (0)
 #define NEED(x) do { if (!(x)) return TG_ERR_INVALID; } while (0)
 
@@ -104,7 +104,7 @@ int store_tx_begin(struct store *s)
 		return TG_ERR_INVALID;
 	if (s->in_tx)
 		return TG_ERR_INTERNAL; /* nesting is a programming error */
-	int f = fault();
+	int f = store_fault_point();
 	if (f)
 		return f;
 	int r = s->ops->tx_begin(s);
@@ -117,7 +117,7 @@ int store_tx_commit(struct store *s)
 {
 	if (!s || !s->in_tx)
 		return TG_ERR_INTERNAL;
-	int f = fault();
+	int f = store_fault_point();
 	if (f) {
 		s->ops->tx_rollback(s);
 		s->in_tx = false;

@@ -63,6 +63,9 @@ typedef int (*store_id_cb)(const char *id, void *arg);
 typedef int (*store_member_cb)(enum tg_member_kind kind, const char *id, void *arg);
 typedef int (*store_audit_cb)(const struct tg_audit *a, void *arg);
 
+struct store_auth_ops;    /* store_auth.h: methods, codes, app passwords, lockouts */
+struct store_policy_ops;  /* store_policy.h: settings, CA policies, locations, sign-ins */
+
 struct store_ops {
 	const char *name;
 	int version;              /* STORE_OPS_VERSION it was written for */
@@ -121,6 +124,12 @@ struct store_ops {
 	int (*setting_get)(struct store *s, const char *tenant_id, const char *key, char **out);
 	int (*setting_set)(struct store *s, const char *tenant_id, const char *key,
 	                   const char *value);
+
+	/* Per-domain sub-tables, each with its own header, wrappers and SQLite
+	 * file (store_<domain>.h, store_<domain>.c, store_sqlite_<domain>.c), so
+	 * the interface grows by domain without one giant table. */
+	const struct store_auth_ops *auth;
+	const struct store_policy_ops *policy;
 };
 
 /* Backends compiled in. */

@@ -20,23 +20,16 @@
 #include "base/str.h"
 #include "store/store.h"
 #include "store/store_int.h"
+#include "store/store_auth.h"
+#include "store/store_policy.h"
+#include "store/store_sqlite_int.h"
 
-#define STMT_CACHE 96
-
-struct sqlite_store {
-	struct store base;         /* must be first */
-	sqlite3 *db;
-	struct {
-		const char *sql;       /* static string: cached by address */
-		sqlite3_stmt *st;
-	} cache[STMT_CACHE];
-};
 
 static struct sqlite_store *S(struct store *s) { return (struct sqlite_store *)s; }
 
 /* ------------------------------------------------------------------ helpers */
 
-static int map_rc(sqlite3 *db, int rc, const char *what)
+int map_rc(sqlite3 *db, int rc, const char *what)
 {
 	switch (rc) {
 	case SQLITE_OK:
@@ -59,7 +52,7 @@ static int map_rc(sqlite3 *db, int rc, const char *what)
 	}
 }
 
-static int prep(struct sqlite_store *s, const char *sql, sqlite3_stmt **out)
+int prep(struct sqlite_store *s, const char *sql, sqlite3_stmt **out)
 {
 	int free_slot = -1;
 	for (int i = 0; i < STMT_CACHE; i++) {
@@ -85,26 +78,26 @@ static int prep(struct sqlite_store *s, const char *sql, sqlite3_stmt **out)
 	return TG_OK;
 }
 
-static void done(sqlite3_stmt *st)
+void done(sqlite3_stmt *st)
 {
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 }
 
-static int bind_text(sqlite3_stmt *st, int i, const char *v)
+int bind_text(sqlite3_stmt *st, int i, const char *v)
 {
 	return sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_STATIC) == SQLITE_OK ? TG_OK
 	                                                                           : TG_ERR_STORE;
 }
 
-static void col_text(sqlite3_stmt *st, int i, char *dst, size_t size)
+void col_text(sqlite3_stmt *st, int i, char *dst, size_t size)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 	tg_strlcpy(dst, t ? (const char *)t : "", size);
 }
 
 /* Run a statement expecting no rows; returns mapped code. */
-static int step_done(struct sqlite_store *s, sqlite3_stmt *st, const char *what)
+int step_done(struct sqlite_store *s, sqlite3_stmt *st, const char *what)
 {
 	int rc = sqlite3_step(st);
 	int r = rc == SQLITE_DONE ? TG_OK : map_rc(s->db, sqlite3_extended_errcode(s->db), what);
@@ -112,7 +105,7 @@ static int step_done(struct sqlite_store *s, sqlite3_stmt *st, const char *what)
 	return r;
 }
 
-static int exec_sql(struct sqlite_store *s, const char *sql, const char *what)
+int exec_sql(struct sqlite_store *s, const char *sql, const char *what)
 {
 	char *err = NULL;
 	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &err);
@@ -974,4 +967,6 @@ const struct store_ops store_sqlite_ops = {
 	.audit_list = sqlite_audit_list,
 	.setting_get = sqlite_setting_get,
 	.setting_set = sqlite_setting_set,
+	.auth = &store_sqlite_auth_ops,
+	.policy = &store_sqlite_policy_ops,
 };
