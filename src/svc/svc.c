@@ -11,7 +11,9 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "core/email_addr.h"
 #include "core/password_policy.h"
+#include "core/phone.h"
 #include "core/upn.h"
 #include "core/uuid.h"
 #include "crypto/password.h"
@@ -185,44 +187,30 @@ int svc_check_text(struct svc *sv, const char *field, const char *v, size_t max)
 	return TG_OK;
 }
 
-/* Minimal structural checks; the authentication-methods module owns the
- * full phone and email rules used when they become MFA methods. */
+/* Email and phone rules come from core (email_addr.c, phone.c), the same
+ * rules the authentication methods use. "" means none. */
 int svc_check_email(struct svc *sv, const char *v)
 {
+	const char *why = NULL;
 	if (!*v)
 		return TG_OK;
-	int r = svc_check_text(sv, "the email address", v, TG_MAX_EMAIL);
-	if (r)
-		return r;
-	const char *at = strchr(v, '@');
-	const char *why = NULL;
-	if (!at || at == v || strchr(at + 1, '@') || strchr(v, ' ') || domain_check(at + 1, &why))
-		return svc_fail(sv, TG_ERR_INVALID, "\"%s\" is not an email address", v);
+	if (email_addr_check(v, &why))
+		return svc_fail(sv, TG_ERR_INVALID, "\"%s\" is not an email address%s%s", v,
+		                why ? ": " : "", why ? why : "");
 	return TG_OK;
 }
 
-int svc_check_phone(struct svc *sv, const char *v)
+int svc_phone_normalize(struct svc *sv, const char *v, char out[TG_MAX_PHONE + 1])
 {
-	if (!*v)
+	char canon[PHONE_SIZE];
+	if (!*v) {
+		out[0] = '\0';
 		return TG_OK;
-	/* "+CC NUMBER[xEXT]" (Entra's phoneNumber format) */
-	size_t n = strlen(v), i = 1, cc = 0, num = 0;
-	bool ok = n <= TG_MAX_PHONE && v[0] == '+';
-	while (ok && i < n && v[i] >= '0' && v[i] <= '9') { i++; cc++; }
-	ok = ok && cc >= 1 && cc <= 3 && i < n && v[i] == ' ';
-	i++;
-	while (ok && i < n && v[i] >= '0' && v[i] <= '9') { i++; num++; }
-	ok = ok && num >= 4 && num <= 15;
-	if (ok && i < n) {
-		size_t ext = 0;
-		ok = v[i] == 'x';
-		i++;
-		while (ok && i < n && v[i] >= '0' && v[i] <= '9') { i++; ext++; }
-		ok = ok && ext >= 1 && ext <= 10 && i == n;
 	}
-	if (!ok)
+	if (phone_normalize(v, canon) != TG_OK || strlen(canon) > TG_MAX_PHONE)
 		return svc_fail(sv, TG_ERR_INVALID, "\"%s\" is not a phone number in the form "
 		                "+CC NUMBER or +CC NUMBERxEXT (for example \"+46 701234567\")", v);
+	tg_strlcpy(out, canon, TG_MAX_PHONE + 1);
 	return TG_OK;
 }
 
@@ -248,7 +236,8 @@ int svc_user_build(struct svc *sv, const struct tg_tenant *t, const struct svc_u
 		return r;
 	if (in->email && (r = svc_check_email(sv, in->email)))
 		return r;
-	if (in->phone && (r = svc_check_phone(sv, in->phone)))
+	char phone[TG_MAX_PHONE + 1] = "";
+	if (in->phone && (r = svc_phone_normalize(sv, in->phone, phone)))
 		return r;
 	if (in->locale && (r = svc_check_locale(sv, in->locale)))
 		return r;
@@ -278,7 +267,7 @@ int svc_user_build(struct svc *sv, const struct tg_tenant *t, const struct svc_u
 		u->display_name[k] = '\0';
 	}
 	tg_strlcpy(u->email, in->email ? in->email : "", sizeof u->email);
-	tg_strlcpy(u->phone, in->phone ? in->phone : "", sizeof u->phone);
+	tg_strlcpy(u->phone, phone, sizeof u->phone);
 	tg_strlcpy(u->locale, in->locale ? in->locale : "", sizeof u->locale);
 	u->enabled = !in->disabled;
 	u->must_change_password = in->must_change_password && u->pwhash[0];
@@ -389,11 +378,8 @@ static int apply_changes(struct svc *sv, struct tg_user *u, const void *arg)
 			return r;
 		tg_strlcpy(u->email, ch->email, sizeof u->email);
 	}
-	if (ch->phone) {
-		if ((r = svc_check_phone(sv, ch->phone)))
-			return r;
-		tg_strlcpy(u->phone, ch->phone, sizeof u->phone);
-	}
+	if (ch->phone && (r = svc_phone_normalize(sv, ch->phone, u->phone)))
+		return r;
 	if (ch->locale) {
 		if ((r = svc_check_locale(sv, ch->locale)))
 			return r;

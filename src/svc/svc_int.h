@@ -10,7 +10,8 @@ int svc_store_fail(struct svc *sv, int r, const char *what);
  * email and phone (none). */
 int svc_check_text(struct svc *sv, const char *field, const char *v, size_t max);
 int svc_check_email(struct svc *sv, const char *v);
-int svc_check_phone(struct svc *sv, const char *v);
+/* Canonical "+CC NUMBER[xEXT]" into out; "" stays "". */
+int svc_phone_normalize(struct svc *sv, const char *v, char out[TG_MAX_PHONE + 1]);
 int svc_check_locale(struct svc *sv, const char *v);
 /* Validate input and build a user record (hashes a given password). */
 int svc_user_build(struct svc *sv, const struct tg_tenant *t, const struct svc_user_input *in,
