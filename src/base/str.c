@@ -245,10 +245,21 @@ void tg_buf_init(struct tg_buf *b, size_t max)
 	b->data = NULL;
 	b->len = b->cap = 0;
 	b->max = max;
+	b->secret = false;
+}
+
+void tg_buf_init_secret(struct tg_buf *b, size_t max)
+{
+	tg_buf_init(b, max);
+	b->secret = true;
 }
 
 void tg_buf_cleanup(struct tg_buf *b)
 {
+	if (b->secret) {
+		tg_buf_cleanup_secret(b);
+		return;
+	}
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
@@ -271,7 +282,16 @@ int tg_buf_append(struct tg_buf *b, const void *p, size_t n)
 			nc *= 2;
 		if (nc > b->max + 1)
 			nc = b->max + 1;
-		b->data = xrealloc(b->data, nc);
+		if (b->secret) {
+			char *n = xmalloc(nc);
+			if (b->data) {
+				memcpy(n, b->data, b->len + 1);
+				tg_secret_free(b->data, b->cap);
+			}
+			b->data = n;
+		} else {
+			b->data = xrealloc(b->data, nc);
+		}
 		b->cap = nc;
 	}
 	if (n)
@@ -291,6 +311,9 @@ int tg_buf_appendf(struct tg_buf *b, const char *fmt, ...)
 	if (n < 0)
 		return TG_ERR_NOMEM;
 	int r = tg_buf_append(b, s, (size_t)n);
-	free(s);
+	if (b->secret)
+		tg_secret_free(s, (size_t)n);
+	else
+		free(s);
 	return r;
 }

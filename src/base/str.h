@@ -45,8 +45,12 @@ struct tg_buf {
 	size_t len;
 	size_t cap;
 	size_t max;
+	bool secret;  /* wipe old storage when growing and on cleanup */
 };
 void tg_buf_init(struct tg_buf *b, size_t max);
+/* A buffer for secrets: growth copies and wipes instead of realloc, and
+ * tg_buf_cleanup wipes. */
+void tg_buf_init_secret(struct tg_buf *b, size_t max);
 void tg_buf_cleanup(struct tg_buf *b);          /* frees data */
 void tg_buf_cleanup_secret(struct tg_buf *b);   /* wipes, then frees */
 int tg_buf_append(struct tg_buf *b, const void *p, size_t n);

@@ -81,6 +81,18 @@ static void buffer_max(void)
 	tg_buf_cleanup(&b);
 }
 
+static void secret_buffer_grows(void)
+{
+	struct tg_buf b;
+	tg_buf_init_secret(&b, 100000);
+	for (int i = 0; i < 1000; i++)
+		CHECK_OK(tg_buf_appendf(&b, "%04d", i));
+	CHECK_INT(b.len, 4000);
+	CHECK(strncmp(b.data + 3996, "0999", 4) == 0);
+	tg_buf_cleanup(&b);
+	CHECK(b.data == NULL);
+}
+
 static void bounded_copy(void)
 {
 	char small[4];
@@ -99,6 +111,7 @@ int main(void)
 	TEST(iso_times);
 	TEST(durations);
 	TEST(buffer_max);
+	TEST(secret_buffer_grows);
 	TEST(bounded_copy);
 	return tg_test_done();
 }
