@@ -283,12 +283,12 @@ int tg_buf_append(struct tg_buf *b, const void *p, size_t n)
 		if (nc > b->max + 1)
 			nc = b->max + 1;
 		if (b->secret) {
-			char *n = xmalloc(nc);
+			char *fresh = xmalloc(nc);
 			if (b->data) {
-				memcpy(n, b->data, b->len + 1);
+				memcpy(fresh, b->data, b->len + 1);
 				tg_secret_free(b->data, b->cap);
 			}
-			b->data = n;
+			b->data = fresh;
 		} else {
 			b->data = xrealloc(b->data, nc);
 		}
