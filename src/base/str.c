@@ -317,3 +317,19 @@ int tg_buf_appendf(struct tg_buf *b, const char *fmt, ...)
 		free(s);
 	return r;
 }
+
+int tg_buf_read_stream(struct tg_buf *b, void *fp)
+{
+	FILE *f = fp;
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		int r = tg_buf_append(b, chunk, n);
+		if (r) {
+			tg_wipe(chunk, sizeof chunk);
+			return r;
+		}
+	}
+	tg_wipe(chunk, sizeof chunk);
+	return ferror(f) ? TG_ERR_IO : TG_OK;
+}

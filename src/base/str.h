@@ -56,5 +56,8 @@ void tg_buf_cleanup_secret(struct tg_buf *b);   /* wipes, then frees */
 int tg_buf_append(struct tg_buf *b, const void *p, size_t n);
 int tg_buf_appendf(struct tg_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Append everything read from f (until EOF) to b: TG_OK, TG_ERR_TOO_LARGE
+ * past b->max, or TG_ERR_IO on a read error. Does not close f. */
+int tg_buf_read_stream(struct tg_buf *b, void *f /* FILE * */);
 
 #endif

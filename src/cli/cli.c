@@ -286,13 +286,7 @@ char *cli_read_file(const char *path, size_t max, size_t *len_out)
 	}
 	struct tg_buf b;
 	tg_buf_init(&b, max);
-	char chunk[65536];
-	size_t n;
-	int r = TG_OK;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		if ((r = tg_buf_append(&b, chunk, n)))
-			break;
-	bool bad = ferror(f);
+	int r = tg_buf_read_stream(&b, f);
 	if (f != stdin)
 		fclose(f);
 	if (r == TG_ERR_TOO_LARGE) {
@@ -300,7 +294,7 @@ char *cli_read_file(const char *path, size_t max, size_t *len_out)
 		cli_err("%s is larger than %zu bytes", path, max);
 		return NULL;
 	}
-	if (bad || r) {
+	if (r) {
 		tg_buf_cleanup(&b);
 		cli_err("cannot read %s", path);
 		return NULL;

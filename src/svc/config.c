@@ -185,14 +185,7 @@ int config_apply_file(struct tg_config *c, const char *path, int missing_ok, cha
 	}
 	struct tg_buf b;
 	tg_buf_init(&b, TG_MAX_CONFIG_BYTES);
-	char chunk[4096];
-	size_t n;
-	int r = TG_OK;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		if ((r = tg_buf_append(&b, chunk, n)))
-			break;
-	if (!r && ferror(f))
-		r = TG_ERR_IO;
+	int r = tg_buf_read_stream(&b, f);
 	fclose(f);
 	if (r) {
 		snprintf(err, err_size, "cannot read %s: %s", path, tg_strerror(r));
