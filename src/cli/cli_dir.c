@@ -10,11 +10,6 @@
 #include "core/roles.h"
 #include "store/store.h"
 
-#define PARSE(opts, minp, maxp) \
-	char *pos[8]; int np = 0; \
-	do { int _r = cli_parse(c, argc, argv, opts, pos, minp, maxp, &np); \
-	     if (_r) return _r < 0 ? EXIT_OK : _r; } while (0)
-
 static int done_msg(struct cli *c, json_t *j, const char *msg)
 {
 	if (c->json)
@@ -30,7 +25,7 @@ int cli_group_add(struct cli *c, int argc, char **argv)
 {
 	const char *desc = NULL;
 	struct cli_opt opts[] = {{"--description", OPT_STR, &desc}, {0}};
-	PARSE(opts, 1, 1);
+	CLI_PARSE(opts, 1, 1);
 	int r = cli_open(c, true);
 	if (r)
 		return r;
@@ -45,7 +40,7 @@ int cli_group_add(struct cli *c, int argc, char **argv)
 
 int cli_group_delete(struct cli *c, int argc, char **argv)
 {
-	PARSE(NULL, 1, 1);
+	CLI_PARSE(NULL, 1, 1);
 	int r = cli_open(c, true);
 	if (r)
 		return r;
@@ -68,7 +63,7 @@ static int group_row(const struct tg_group *g, void *arg)
 
 int cli_group_list(struct cli *c, int argc, char **argv)
 {
-	PARSE(NULL, 0, 0);
+	CLI_PARSE(NULL, 0, 0);
 	int r = cli_open(c, true);
 	if (r)
 		return r;
@@ -108,7 +103,7 @@ int cli_group_members(struct cli *c, int argc, char **argv)
 {
 	bool tr = false;
 	struct cli_opt opts[] = {{"--transitive", OPT_FLAG, &tr}, {0}};
-	PARSE(opts, 1, 1);
+	CLI_PARSE(opts, 1, 1);
 	int r = cli_open(c, true);
 	if (r)
 		return r;
@@ -127,7 +122,7 @@ static int member_change(struct cli *c, int argc, char **argv, bool add)
 {
 	const char *user = NULL, *group = NULL;
 	struct cli_opt opts[] = {{"--user", OPT_STR, &user}, {"--group", OPT_STR, &group}, {0}};
-	PARSE(opts, 1, 1);
+	CLI_PARSE(opts, 1, 1);
 	if (!!user == !!group)
 		return cli_usage_err(c, "give exactly one of --user UPN or --group NAME");
 	int r = cli_open(c, true);
@@ -149,7 +144,7 @@ int cli_group_member_remove(struct cli *c, int argc, char **argv) { return membe
 
 int cli_role_list(struct cli *c, int argc, char **argv)
 {
-	PARSE(NULL, 0, 0);
+	CLI_PARSE(NULL, 0, 0);
 	json_t *arr = c->json ? json_array() : NULL;
 	for (const struct role_def *rd = role_table; rd->id; rd++) {
 		if (arr)
@@ -165,7 +160,7 @@ int cli_role_list(struct cli *c, int argc, char **argv)
 
 static int role_change(struct cli *c, int argc, char **argv, bool assign)
 {
-	PARSE(NULL, 2, 2);
+	CLI_PARSE(NULL, 2, 2);
 	int r = cli_open(c, true);
 	if (r)
 		return r;
@@ -198,7 +193,7 @@ static int role_member_row(const char *id, void *arg)
 
 int cli_role_members(struct cli *c, int argc, char **argv)
 {
-	PARSE(NULL, 1, 1);
+	CLI_PARSE(NULL, 1, 1);
 	const struct role_def *rd = role_find(pos[0]);
 	if (!rd)
 		return cli_err("unknown role \"%s\" (see `tollgate role list`)", pos[0]);
@@ -217,7 +212,7 @@ int cli_role_members(struct cli *c, int argc, char **argv)
 
 int cli_mfa_show(struct cli *c, int argc, char **argv)
 {
-	PARSE(NULL, 1, 1);
+	CLI_PARSE(NULL, 1, 1);
 	int r = cli_open(c, true);
 	if (r)
 		return r;
@@ -362,7 +357,7 @@ int cli_audit_list(struct cli *c, int argc, char **argv)
 	const char *since = NULL, *action = NULL, *target = NULL, *limit = NULL;
 	struct cli_opt opts[] = {{"--since", OPT_STR, &since}, {"--action", OPT_STR, &action},
 	                         {"--target", OPT_STR, &target}, {"--limit", OPT_STR, &limit}, {0}};
-	PARSE(opts, 0, 0);
+	CLI_PARSE(opts, 0, 0);
 	struct audit_query q = {.action_prefix = action, .target = target, .limit = 100};
 	int64_t v;
 	if (limit) {

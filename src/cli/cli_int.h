@@ -47,6 +47,14 @@ int cli_parse(struct cli *c, int argc, char **argv, const struct cli_opt *opts,
               char **pos, int min_pos, int max_pos, int *npos);
 void cli_usage(const struct cli_cmd *cmd, FILE *f);
 
+/* In a handler `int fn(struct cli *c, int argc, char **argv)`: parse opts,
+ * declare `char *pos[8]` and `int np` with the positionals, and return from
+ * the handler on --help (0) or a usage error (2). */
+#define CLI_PARSE(opts, minp, maxp) \
+	char *pos[8]; int np = 0; \
+	do { int _r = cli_parse(c, argc, argv, opts, pos, minp, maxp, &np); \
+	     if (_r) return _r < 0 ? EXIT_OK : _r; } while (0)
+
 /* Load configuration (file, env) and open the store. need_tenant resolves
  * --tenant (or the only tenant). Prints the error and returns EXIT_FAIL. */
 int cli_open(struct cli *c, bool need_tenant);

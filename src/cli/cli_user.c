@@ -10,11 +10,6 @@
 #include "core/roles.h"
 #include "store/store.h"
 
-#define PARSE(opts, minp, maxp) \
-	char *pos[8]; int np = 0; \
-	do { int _r = cli_parse(c, argc, argv, opts, pos, minp, maxp, &np); \
-	     if (_r) return _r < 0 ? EXIT_OK : _r; } while (0)
-
 /* ------------------------------------------------------------------ tenant */
 
 static json_t *tenant_json(const struct tg_tenant *t)
@@ -29,7 +24,7 @@ int cli_tenant_create(struct cli *c, int argc, char **argv)
 {
 	const char *domain = NULL, *display = NULL;
 	struct cli_opt opts[] = {{"--domain", OPT_STR, &domain}, {"--display-name", OPT_STR, &display}, {0}};
-	PARSE(opts, 1, 1);
+	CLI_PARSE(opts, 1, 1);
 	int r = cli_open(c, false);
 	if (r)
 		return r;
@@ -54,7 +49,7 @@ static int tenant_row(const struct tg_tenant *t, void *arg)
 
 int cli_tenant_list(struct cli *c, int argc, char **argv)
 {
-	PARSE(NULL, 0, 0);
+	CLI_PARSE(NULL, 0, 0);
 	int r = cli_open(c, false);
 	if (r)
 		return r;
@@ -123,7 +118,7 @@ int cli_user_add(struct cli *c, int argc, char **argv)
 		{"--locale", OPT_STR, &locale}, {"--password-stdin", OPT_FLAG, &pw_stdin},
 		{"--generate-password", OPT_FLAG, &gen}, {"--must-change", OPT_FLAG, &must},
 		{"--disabled", OPT_FLAG, &disabled}, {0}};
-	PARSE(opts, 1, 1);
+	CLI_PARSE(opts, 1, 1);
 	char *pw = NULL;
 	size_t pwlen = 0;
 	bool generated;
@@ -180,7 +175,7 @@ int cli_user_list(struct cli *c, int argc, char **argv)
 	const char *state = NULL, *prefix = NULL, *limit = NULL;
 	struct cli_opt opts[] = {{"--state", OPT_STR, &state}, {"--prefix", OPT_STR, &prefix},
 	                         {"--limit", OPT_STR, &limit}, {0}};
-	PARSE(opts, 0, 0);
+	CLI_PARSE(opts, 0, 0);
 	struct user_query q = {.state = -1};
 	enum mfa_state st;
 	if (state) {
@@ -233,7 +228,7 @@ static int group_name_cb(const char *id, void *arg)
 
 int cli_user_show(struct cli *c, int argc, char **argv)
 {
-	PARSE(NULL, 1, 1);
+	CLI_PARSE(NULL, 1, 1);
 	int r = cli_open(c, true);
 	if (r)
 		return r;
@@ -290,7 +285,7 @@ int cli_user_set(struct cli *c, int argc, char **argv)
 	struct svc_user_changes ch = {.enabled = -1};
 	struct cli_opt opts[] = {{"--name", OPT_STR, &ch.display_name}, {"--email", OPT_STR, &ch.email},
 	                         {"--phone", OPT_STR, &ch.phone}, {"--locale", OPT_STR, &ch.locale}, {0}};
-	PARSE(opts, 1, 1);
+	CLI_PARSE(opts, 1, 1);
 	if (!ch.display_name && !ch.email && !ch.phone && !ch.locale)
 		return cli_usage_err(c, "nothing to change: give --name, --email, --phone or --locale");
 	int r = cli_open(c, true);
@@ -304,7 +299,7 @@ int cli_user_set(struct cli *c, int argc, char **argv)
 
 static int set_enabled(struct cli *c, int argc, char **argv, int enabled)
 {
-	PARSE(NULL, 1, 1);
+	CLI_PARSE(NULL, 1, 1);
 	int r = cli_open(c, true);
 	if (r)
 		return r;
@@ -320,7 +315,7 @@ int cli_user_disable(struct cli *c, int argc, char **argv) { return set_enabled(
 
 int cli_user_delete(struct cli *c, int argc, char **argv)
 {
-	PARSE(NULL, 1, 1);
+	CLI_PARSE(NULL, 1, 1);
 	int r = cli_open(c, true);
 	if (r)
 		return r;
@@ -338,7 +333,7 @@ int cli_user_set_password(struct cli *c, int argc, char **argv)
 	struct cli_opt opts[] = {{"--password-stdin", OPT_FLAG, &pw_stdin},
 	                         {"--generate-password", OPT_FLAG, &gen},
 	                         {"--must-change", OPT_FLAG, &must}, {0}};
-	PARSE(opts, 1, 1);
+	CLI_PARSE(opts, 1, 1);
 	if (!pw_stdin && !gen)
 		return cli_usage_err(c, "give --password-stdin or --generate-password");
 	char *pw = NULL;
@@ -372,7 +367,7 @@ int cli_user_import(struct cli *c, int argc, char **argv)
 {
 	bool dry = false;
 	struct cli_opt opts[] = {{"--dry-run", OPT_FLAG, &dry}, {0}};
-	PARSE(opts, 1, 1);
+	CLI_PARSE(opts, 1, 1);
 	size_t len = 0;
 	char *data = cli_read_file(pos[0], TG_MAX_CSV_BYTES, &len);
 	if (!data)
