@@ -65,6 +65,7 @@ typedef int (*store_audit_cb)(const struct tg_audit *a, void *arg);
 
 struct store_auth_ops;    /* store_auth.h: methods, codes, app passwords, lockouts */
 struct store_policy_ops;  /* store_policy.h: settings, CA policies, locations, sign-ins */
+struct store_oidc_ops;    /* store_oidc.h: apps, sessions, devices, codes, refresh tokens */
 
 struct store_ops {
 	const char *name;
@@ -130,6 +131,7 @@ struct store_ops {
 	 * the interface grows by domain without one giant table. */
 	const struct store_auth_ops *auth;
 	const struct store_policy_ops *policy;
+	const struct store_oidc_ops *oidc;
 };
 
 /* Backends compiled in. */

@@ -22,6 +22,7 @@
 #include "store/store_int.h"
 #include "store/store_auth.h"
 #include "store/store_policy.h"
+#include "store/store_oidc.h"
 #include "store/store_sqlite_int.h"
 
 
@@ -969,4 +970,5 @@ const struct store_ops store_sqlite_ops = {
 	.setting_set = sqlite_setting_set,
 	.auth = &store_sqlite_auth_ops,
 	.policy = &store_sqlite_policy_ops,
+	.oidc = &store_sqlite_oidc_ops,
 };
