@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Start a fresh tollgate (init + serve on a free loopback port) and run one
+# or more node test files against it: run.sh FILE.test.mjs…
+# The server URL is in TG_URL, its data dir in TG_DATA, the first admin in
+# TG_ADMIN_UPN / TG_ADMIN_PASSWORD.
+. "$TG_TEST_SRCDIR/tests/lib.sh"
+E2E="$TG_TEST_SRCDIR/tests/e2e"
+if [ ! -d "$E2E/node_modules/playwright-core" ]; then
+  echo "tests/e2e/node_modules is missing: run scripts/install-deps" >&2
+  exit 1
+fi
+export TG_DATA="$TMP/data"
+"$TOLLGATE" --data "$TG_DATA" init --domain contoso.test > "$TMP/init.txt" || exit 1
+export TG_ADMIN_UPN=$(sed -n 's/.*Global Administrator: *//p' "$TMP/init.txt")
+export TG_ADMIN_PASSWORD=$(sed -n 's/.*one-time password: *//p' "$TMP/init.txt")
+PORT=$(free_port)
+export TG_URL="http://127.0.0.1:$PORT"
+"$TOLLGATE" --data "$TG_DATA" serve --listen "127.0.0.1:$PORT" 2>"$TMP/server.log" &
+PID=$!
+TG_CLEANUPS+=("kill $PID 2>/dev/null; wait $PID 2>/dev/null")
+for _ in $(seq 1 100); do curl -fs "$TG_URL/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
+cd "$E2E" || exit 1
+status=0
+for f in "$@"; do
+  node --test-reporter=spec "$f" || status=1
+done
+[ $status = 0 ] || { echo "--- server log"; tail -30 "$TMP/server.log"; }
+exit $status
