@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT
+ * Shared by the channel_*.c files only: one function per transport and the
+ * libcurl set-up they share. */
+#ifndef TG_SVC_CHANNEL_INT_H
+#define TG_SVC_CHANNEL_INT_H
+#include <stddef.h>
+#include "svc/channel.h"
+
+/* Language index of a locale (AUTH_LANG_SV for "sv…", else EN). */
+int channel_lang(const char *locale);
+
+/* curl_global_init once per process (thread-safe). TG_OK or TG_ERR_INTERNAL. */
+int channel_curl_init(void);
+
+int channel_smtp_send(const struct auth_config *cfg, const struct channel_msg *m, char *err,
+                      size_t err_size);
+int channel_webhook_send(const struct auth_config *cfg, const struct channel_msg *m, char *err,
+                         size_t err_size);
+int channel_outbox_write(const struct auth_config *cfg, const struct channel_msg *m, char *err,
+                         size_t err_size);
+
+#endif
