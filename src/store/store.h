@@ -48,7 +48,9 @@ struct user_query {
 };
 
 struct audit_query {
-	const char *tenant_id;       /* NULL = all */
+	const char *tenant_id;       /* NULL = all; a tenant's list also holds the
+	                                installation-wide records (tenant ""),
+	                                such as master key rotation */
 	int64_t since, until;        /* 0 = open */
 	const char *action_prefix;
 	const char *target;

@@ -857,7 +857,7 @@ static int sqlite_audit_append(struct store *st, struct tg_audit *a)
 static int sqlite_audit_list(struct store *st, const struct audit_query *aq, store_audit_cb cb, void *arg)
 {
 	static const char sql[] = "SELECT seq,tenant_id,time,actor,action,target,before,after FROM audit"
-		" WHERE (?1 IS NULL OR tenant_id=?1) AND (?2=0 OR time>=?2) AND (?3=0 OR time<=?3)"
+		" WHERE (?1 IS NULL OR tenant_id=?1 OR tenant_id='') AND (?2=0 OR time>=?2) AND (?3=0 OR time<=?3)"
 		" AND (?4 IS NULL OR substr(action,1,length(?4))=?4) AND (?5 IS NULL OR target=?5)"
 		" AND (?6=0 OR seq<?6) ORDER BY seq DESC LIMIT ?7";
 	sqlite3_stmt *q;

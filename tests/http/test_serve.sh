@@ -54,9 +54,15 @@ out_has "admin@"
 
 # a second server on a port in use fails with a clear message
 PORT2=$(free_port)
-python3 -c "import socket,time;s=socket.socket();s.bind(('127.0.0.1',$PORT2));s.listen();time.sleep(3)" &
+python3 -c "import socket,time;s=socket.socket();s.bind(('127.0.0.1',$PORT2));s.listen();time.sleep(30)" &
 BLK=$!
-sleep 0.3
-expect 1 "port in use" -- "$TOLLGATE" --data "$D" serve --listen "127.0.0.1:$PORT2"
+TG_CLEANUPS+=("kill $BLK 2>/dev/null")
+# wait until the blocker really holds the port (a loaded machine may be slow)
+for _ in $(seq 1 200); do
+  python3 -c "import socket;socket.create_connection(('127.0.0.1',$PORT2),0.2)" 2>/dev/null && break
+  sleep 0.05
+done
+# bounded: if the port were free after all, serve would run until killed
+expect 1 "port in use" -- timeout 10 "$TOLLGATE" --data "$D" serve --listen "127.0.0.1:$PORT2"
 kill $BLK 2>/dev/null
 finish
