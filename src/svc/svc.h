@@ -113,6 +113,12 @@ void svc_mfa_report_cleanup(struct svc_mfa_report *rep);
 int svc_mfa_set(struct svc *sv, const struct tg_tenant *t, enum mfa_state target,
                 const char *const *upns, size_t n, bool all, bool dry_run,
                 struct svc_mfa_report *rep);
+/* The same inside the caller's open transaction (the caller commits or
+ * rolls back), for operations that change MFA states as one part of a
+ * larger change, such as enabling security defaults. */
+int svc_mfa_set_in_tx(struct svc *sv, const struct tg_tenant *t, enum mfa_state target,
+                      const char *const *upns, size_t n, bool all, bool dry_run,
+                      struct svc_mfa_report *rep);
 /* The registration-completed event (first method activated). */
 int svc_mfa_registration_completed(struct svc *sv, const struct tg_tenant *t, const char *user_id);
 

@@ -292,26 +292,22 @@ static int collect_cb(const struct tg_user *u, void *arg)
 	return 0;
 }
 
-int svc_mfa_set(struct svc *sv, const struct tg_tenant *t, enum mfa_state target,
-                const char *const *upns, size_t n, bool all, bool dry_run,
-                struct svc_mfa_report *rep)
+int svc_mfa_set_in_tx(struct svc *sv, const struct tg_tenant *t, enum mfa_state target,
+                      const char *const *upns, size_t n, bool all, bool dry_run,
+                      struct svc_mfa_report *rep)
 {
 	memset(rep, 0, sizeof *rep);
 	if ((unsigned)target > MFA_STATE_ENFORCED)
 		return svc_fail(sv, TG_ERR_INVALID, "unknown MFA state");
 	enum mfa_event ev = mfa_event_admin_set(target);
-	int r = store_tx_begin(sv->store);
-	if (r)
-		return svc_store_fail(sv, r, "changing MFA states");
 	bool changed;
+	int r;
 	if (all) {
 		struct all_users a = {0};
-		/* only users not already in the target state need work */
 		struct user_query q = {.tenant_id = t->id, .state = -1};
 		if ((r = store_user_list(sv->store, &q, collect_cb, &a))) {
 			free(a.v);
-			svc_store_fail(sv, r, "listing users");
-			goto fail;
+			return svc_store_fail(sv, r, "listing users");
 		}
 		for (size_t i = 0; i < a.n && !r; i++) {
 			r = apply_event(sv, t, a.v[i].id, a.v[i].upn, a.v[i].st, ev, dry_run, &changed);
@@ -319,31 +315,40 @@ int svc_mfa_set(struct svc *sv, const struct tg_tenant *t, enum mfa_state target
 				changed ? rep->changed++ : rep->unchanged++;
 		}
 		free(a.v);
-		if (r)
-			goto fail;
-	} else {
-		for (size_t i = 0; i < n; i++) {
-			char norm[TG_MAX_UPN + 1];
-			struct tg_user u;
-			if (upn_normalize(upns[i], norm, sizeof norm, NULL) != TG_OK) {
-				add_not_found(rep, upns[i]);
-				continue;
-			}
-			r = store_user_get_by_upn(sv->store, norm, &u);
-			if (r == TG_ERR_NOT_FOUND || (r == TG_OK && strcmp(u.tenant_id, t->id) != 0)) {
-				add_not_found(rep, upns[i]);
-				continue;
-			}
-			tg_wipe(u.pwhash, sizeof u.pwhash);
-			if (r) {
-				svc_store_fail(sv, r, "reading users");
-				goto fail;
-			}
-			if ((r = apply_event(sv, t, u.id, u.upn, u.mfa_state, ev, dry_run, &changed)))
-				goto fail;
-			changed ? rep->changed++ : rep->unchanged++;
-		}
+		return r;
 	}
+	for (size_t i = 0; i < n; i++) {
+		char norm[TG_MAX_UPN + 1];
+		struct tg_user u;
+		if (upn_normalize(upns[i], norm, sizeof norm, NULL) != TG_OK) {
+			add_not_found(rep, upns[i]);
+			continue;
+		}
+		r = store_user_get_by_upn(sv->store, norm, &u);
+		if (r == TG_ERR_NOT_FOUND || (r == TG_OK && strcmp(u.tenant_id, t->id) != 0)) {
+			add_not_found(rep, upns[i]);
+			continue;
+		}
+		tg_wipe(u.pwhash, sizeof u.pwhash);
+		if (r)
+			return svc_store_fail(sv, r, "reading users");
+		if ((r = apply_event(sv, t, u.id, u.upn, u.mfa_state, ev, dry_run, &changed)))
+			return r;
+		changed ? rep->changed++ : rep->unchanged++;
+	}
+	return TG_OK;
+}
+
+int svc_mfa_set(struct svc *sv, const struct tg_tenant *t, enum mfa_state target,
+                const char *const *upns, size_t n, bool all, bool dry_run,
+                struct svc_mfa_report *rep)
+{
+	memset(rep, 0, sizeof *rep);
+	int r = store_tx_begin(sv->store);
+	if (r)
+		return svc_store_fail(sv, r, "changing MFA states");
+	if ((r = svc_mfa_set_in_tx(sv, t, target, upns, n, all, dry_run, rep)))
+		goto fail;
 	if (dry_run) {
 		store_tx_rollback(sv->store);
 		return TG_OK;

@@ -462,8 +462,17 @@ static int sd_write(struct svc *sv, const struct tg_tenant *t, bool enable, bool
 		goto out;
 	if (s.security_defaults == enable)
 		goto out;   /* nothing to do: rep->changed stays false */
-	if (enable && ((r = sd_conflicts(sv, t, allow_per_user, per_user_out)) || *per_user_out))
+	if (enable && (r = sd_conflicts(sv, t, allow_per_user, per_user_out)))
 		goto out;
+	if (enable && *per_user_out) {
+		/* asked to turn per-user MFA off for everyone: same transaction */
+		struct svc_mfa_report mrep;
+		r = svc_mfa_set_in_tx(sv, t, MFA_STATE_DISABLED, NULL, 0, true, false, &mrep);
+		rep->per_user_disabled = mrep.changed;
+		svc_mfa_report_cleanup(&mrep);
+		if (r)
+			goto out;
+	}
 	int64_t when = enable ? svc_now(sv) : s.security_defaults_since;
 	snprintf(since, sizeof since, "%lld", (long long)when);
 	b = sd_json(s.security_defaults, s.security_defaults_since);
@@ -479,8 +488,10 @@ static int sd_write(struct svc *sv, const struct tg_tenant *t, bool enable, bool
 	}
 	rep->changed = true;
 out:
-	if (r || !rep->changed)
+	if (r || !rep->changed) {
 		store_tx_rollback(sv->store);
+		rep->per_user_disabled = 0;
+	}
 	free(b);
 	free(a);
 	return r;
@@ -494,24 +505,8 @@ int svc_security_defaults_set(struct svc *sv, const struct tg_tenant *t, bool en
 	if (!rep)
 		rep = &local;
 	memset(rep, 0, sizeof *rep);
-	int r = sd_write(sv, t, enable, disable_per_user_mfa, rep, &in_the_way);
-	if (r || !in_the_way)
-		return r;
-	/* Per-user MFA must go first; svc_mfa_set runs its own transaction. */
-	struct svc_mfa_report mrep;
-	r = svc_mfa_set(sv, t, MFA_STATE_DISABLED, NULL, 0, true, false, &mrep);
-	rep->per_user_disabled = mrep.changed;
-	svc_mfa_report_cleanup(&mrep);
-	if (r)
-		return r;
-	r = sd_write(sv, t, enable, false, rep, &in_the_way);
-	if (r) {
-		char why[sizeof sv->err];
-		tg_strlcpy(why, sv->err, sizeof why);
-		return svc_fail(sv, r, "per-user MFA was turned off for %zu users, but security defaults "
-		                "were not enabled: %.300s", rep->per_user_disabled, why);
-	}
-	return TG_OK;
+	/* one transaction: the per-user states change only if defaults turn on */
+	return sd_write(sv, t, enable, disable_per_user_mfa, rep, &in_the_way);
 }
 
 int svc_sd_note_interactive(struct svc *sv, const struct tg_tenant *t, const char *user_id,

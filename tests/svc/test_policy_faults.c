@@ -2,7 +2,8 @@
  * Fault injection on the policy domain: for every N, make the Nth store call
  * of an operation fail and check it is all-or-nothing — a failed settings
  * change, policy create/update/delete, template, named location change,
- * bad-IP change or security defaults switch leaves the stored state, the
+ * bad-IP change or security defaults switch (also the one that turns
+ * per-user MFA off for everyone in the same step) leaves the stored state, the
  * audit log and the policy generation exactly as they were, with an error
  * reported; the first N that is not reached succeeds completely. */
 #include <stdio.h>
@@ -118,7 +119,7 @@ static char *state_of(struct env *e)
 
 enum op { OP_SETTINGS, OP_POLICY_CREATE, OP_POLICY_UPDATE, OP_POLICY_DELETE, OP_TEMPLATE,
           OP_LOCATION_CREATE, OP_LOCATION_DELETE, OP_BAD_IP_ADD, OP_BAD_IP_REMOVE, OP_SD_ENABLE,
-          OP_RISK_SET, OP_COUNT_ };
+          OP_RISK_SET, OP_SD_ENABLE_DISABLING_PER_USER, OP_COUNT_ };
 
 static int run(struct env *e, enum op op)
 {
@@ -141,6 +142,10 @@ static int run(struct env *e, enum op op)
 	case OP_BAD_IP_REMOVE: r = svc_bad_ip_remove(&e->sv, &e->t, "192.0.2.0/24"); break;
 	case OP_SD_ENABLE: r = svc_security_defaults_set(&e->sv, &e->t, true, false, NULL); break;
 	case OP_RISK_SET: r = svc_user_risk_set(&e->sv, &e->t, "bob@contoso.test", RISK_HIGH, "x"); break;
+	case OP_SD_ENABLE_DISABLING_PER_USER:
+		/* bob is enforced: his state and the defaults change together or not at all */
+		r = svc_security_defaults_set(&e->sv, &e->t, true, true, NULL);
+		break;
 	case OP_COUNT_: break;
 	}
 	ca_policy_cleanup(&p);
