@@ -85,6 +85,10 @@
 #define TG_MAX_SEAL_PLAINTEXT 4096  /* a secret sealed with keys_seal */
 #define TG_MAX_SEAL_AAD       1024  /* its associated data */
 #define TG_MAX_KEYS_FILE      (64 * 1024) /* master key file */
+#define TG_MAX_TOKEN_SERIAL   64    /* hardware token serial number */
+#define TG_MAX_TOKEN_LABEL    64    /* hardware token manufacturer / model */
+#define TG_MAX_OTP_CODES_READ 64    /* recent one-time codes read per verification */
+#define TG_MAX_CHANNEL_TEXT   1024  /* a configured message template or channel URL */
 
 /* sign-in decision, risk and sign-in log records (SPEC §5, §7) */
 #define TG_MAX_CA_POLICIES    4096  /* policies compiled for one tenant (Entra: 195) */
@@ -93,5 +97,44 @@
 #define TG_MAX_RISK_NETWORKS  256   /* known networks remembered per user */
 #define TG_MAX_SIGNIN_DETAILS 4     /* authenticationDetails steps in one record */
 #define TG_MAX_FAILURE_REASON 256   /* status.failureReason / additionalDetails */
+#define TG_MAX_SIGNIN_TEXT    160   /* a short text field of a sign-in record */
+#define TG_MAX_SIGNIN_USER_AGENT 512 /* User-Agent kept in a sign-in record (truncated) */
+
+/* policy store: settings, risk inputs, sign-in log (docs/internals/policy-store.md) */
+#define TG_MAX_TRUSTED_IPS    50    /* MFA service settings trusted IP ranges (Entra: 50) */
+#define TG_MAX_TRUSTED_PROXIES 32   /* trusted_proxies ranges (config): X-Forwarded-For honoured from these */
+#define TG_MAX_SIGNIN_BODY    8192  /* one sign-in API request body (JSON); more = 413 */
+#define TG_MAX_SIGNIN_FIELD   TG_MAX_PASSWORD_BYTES /* one string field of it */
+#define TG_MAX_BAD_IPS        2000  /* administrator's bad-IP ranges per tenant */
+#define TG_MAX_RISK_HISTORY   1000  /* recent successful sign-ins read for sign-in risk */
+#define TG_MAX_SIGNIN_JSON    (8 * 1024 * 1024) /* one stored sign-in record (all policies) */
+#define TG_MAX_IMPACT_SIGNINS 1000000 /* sign-ins one impact replay reads */
+
+/* JSON Web Tokens and token signing keys (RFC 7515/7519, issue 5) */
+#define TG_MAX_JWT            8192  /* a compact JWT (one Authorization header) */
+#define TG_MAX_SIGN_KEYS      16    /* keys in the signing key ring */
+
+/* OpenID Connect apps, sessions and tokens (docs/internals/sessions-and-tokens.md) */
+#define TG_MAX_REDIRECT_URI   256   /* one redirect URI (Entra: 256 characters) */
+#define TG_MAX_APP_REDIRECT_URIS 32 /* redirect URIs of one app */
+#define TG_MAX_APP_PERMISSION 64    /* one application permission ("User.ReadWrite.All") */
+#define TG_MAX_APP_PERMISSIONS 32   /* application permissions of one app */
+#define TG_MAX_BEARER_TOKEN   128   /* a session id, code, refresh token or client secret */
+#define TG_MAX_OIDC_SCOPE     1024  /* a granted scope string */
+#define TG_MAX_OIDC_NONCE     256   /* an authorization request's nonce */
+#define TG_MAX_PKCE_CHALLENGE 128   /* a code_challenge (RFC 7636 §4.2) */
+#define TG_MAX_AMR            128   /* amr values, space separated */
+#define TG_MAX_ACR            64
+#define TG_MAX_JTI            64    /* an access token's jti */
+#define TG_MAX_SESSION_FLOW   2048  /* an unfinished sign-in's state (JSON) */
+#define TG_MAX_SESSION_USER_AGENT 256 /* User-Agent kept with a session (truncated) */
+#define TG_MAX_REMEMBER_DAYS  365   /* "Don't ask again for N days" (Entra: 1-365) */
+
+/* OpenID Connect endpoints (docs/internals/oidc.md) */
+#define TG_MAX_FORM_FIELDS    32    /* parameters of one OAuth request (query or form body) */
+#define TG_MAX_FORM_NAME      64    /* one parameter name */
+#define TG_MAX_FORM_VALUE     TG_MAX_JWT /* one value (a token_hint may be a JWT) */
+#define TG_MAX_OIDC_BODY      (16 * 1024) /* a token/introspection/revocation request body */
+#define TG_MAX_OIDC_STATE     2048  /* an authorization request's state (echoed back) */
 
 #endif

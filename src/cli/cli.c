@@ -17,10 +17,44 @@
 #include "store/store.h"
 
 static const struct cli_cmd commands[] = {
+	{"account unlock", cli_account_unlock, "UPN",
+	 "clear a user's failed password and second-factor attempts (ends a lockout)", NULL},
+	{"app add", cli_app_add,
+	 "NAME --redirect-uri URI [--redirect-uri URI…] [--public] [--grant TYPE…] [--permission PERM…] [--signing-alg ES256|RS256]",
+	 "register an OpenID Connect app: prints its client id and, for a confidential app, its secret once",
+	 "  --redirect-uri  an exact redirect URI (repeatable): https://, or http:// only for\n"
+	 "                  127.0.0.1, [::1] or localhost; no fragment\n"
+	 "  --public        a public client (SPA, native app): no secret, PKCE (S256) required\n"
+	 "  --grant         client_credentials for app-only tokens (confidential apps);\n"
+	 "                  redirect URIs imply authorization_code and refresh_token\n"
+	 "  --permission    an application permission for app-only tokens, e.g.\n"
+	 "                  User.ReadWrite.All (repeatable; needs client_credentials)\n"
+	 "  --signing-alg   ID token signing algorithm (default ES256)\n"},
+	{"app delete", cli_app_delete, "APP_ID",
+	 "delete an app with its codes and refresh tokens (built-in apps cannot be deleted)", NULL},
+	{"app list", cli_app_list, "", "list the tenant's apps, built-in ones first", NULL},
+	{"app show", cli_app_show, "APP_ID", "show an app (never its secret)", NULL},
+	{"app-password create", cli_app_password_create, "UPN --name NAME",
+	 "create an app password for legacy clients (printed once)",
+	 "  Allowed only while the tenant allows app passwords (off by default:\n"
+	 "  tollgate settings set allow-app-passwords true); at most 40 per user.\n"},
+	{"app-password delete", cli_app_password_delete, "UPN ID", "delete one app password", NULL},
+	{"app-password delete-all", cli_app_password_delete_all, "UPN",
+	 "delete all of a user's app passwords", NULL},
+	{"app-password list", cli_app_password_list, "UPN",
+	 "list a user's app passwords (names and dates, never the passwords)", NULL},
 	{"audit list", cli_audit_list, "[--since DURATION|TIME] [--action PREFIX] [--target NAME] [--limit N]",
 	 "show the audit log, newest first",
 	 "  --since    24h, 7d, … or an ISO-8601 time\n  --action   only actions starting with PREFIX (user., user.mfa_state, group., …)\n"
 	 "  --target   only records about this UPN or name\n  --limit    at most N records (default 100)\n"},
+	{"code send", cli_code_send, "UPN --channel email|sms|voice",
+	 "send a one-time code through the configured channel",
+	 "  email goes to the user's email method, sms to the mobile number, voice to\n"
+	 "  the mobile, alternateMobile or office number. Codes are valid 10 minutes\n"
+	 "  and used once; sends are limited per user (otp_max_sends per 15 minutes).\n"
+	 "  Channels are configured in tollgate.conf (see README, \"Channels\").\n"},
+	{"code verify", cli_code_verify, "UPN CODE [--source IP]",
+	 "check a one-time code sent by code send (uses it up)", NULL},
 	{"group add", cli_group_add, "NAME [--description TEXT]", "create a group", NULL},
 	{"group delete", cli_group_delete, "NAME", "delete a group (its memberships go with it)", NULL},
 	{"group list", cli_group_list, "", "list the tenant's groups", NULL},
@@ -37,6 +71,51 @@ static const struct cli_cmd commands[] = {
 	 "  (default admin@DOMAIN) whose one-time password is printed once.\n"
 	 "  --domain   the tenant's domain (default TENANT.tollgate.local)\n"
 	 "  --admin    the administrator's user principal name\n"},
+	{"key rotate", cli_key_rotate, "[--reseal-only]",
+	 "add a master key generation and re-seal every secret under it",
+	 "  Older generations stay in the key file, so reads keep working throughout.\n"
+	 "  --reseal-only  re-seal under the current generation without adding one\n"
+	 "                 (finishes an interrupted rotation)\n"
+	 "  Restart running servers afterwards so they read the new key file.\n"},
+	{"key rotate-signing", cli_key_rotate_signing, "[--alg ES256|RS256]",
+	 "give the tenant new OpenID Connect token signing keys (both algorithms by default)",
+	 "  New ID and access tokens are signed with the new key at once; the previous\n"
+	 "  key stays in the JWKS until every token it signed has expired (1 hour and\n"
+	 "  5 minutes), so relying parties never meet a token they cannot verify.\n"
+	 "  --alg   rotate only this algorithm's key\n"},
+	{"key signing", cli_key_signing, "",
+	 "list the tenant's published token signing keys (kid, algorithm, current or previous)",
+	 NULL},
+	{"location create", cli_location_create, "FILE.json",
+	 "create a named location from Graph ipNamedLocation JSON (\"-\" = standard input)",
+	 "  {\"@odata.type\": \"#microsoft.graph.ipNamedLocation\", \"displayName\": \"Office\",\n"
+	 "   \"isTrusted\": true, \"ipRanges\": [{\"@odata.type\": \"#microsoft.graph.iPv4CidrRange\",\n"
+	 "   \"cidrAddress\": \"203.0.113.0/24\"}]}\n"
+	 "  IPv4 and IPv6 ranges (mask greater than /8), at most 195 locations per tenant.\n"},
+	{"location delete", cli_location_delete, "ID",
+	 "delete a named location (not while trusted, nor while a policy uses it)", NULL},
+	{"location list", cli_location_list, "", "list the tenant's named locations", NULL},
+	{"location show", cli_location_show, "ID", "show a named location as Graph JSON", NULL},
+	{"location update", cli_location_update, "ID FILE.json",
+	 "replace a named location (set \"isTrusted\": false before deleting a trusted one)", NULL},
+	{"method activate", cli_method_activate, "UPN METHOD_ID CODE",
+	 "activate a pending authenticator app or hardware token with a current code", NULL},
+	{"method add-app", cli_method_add_app, "UPN [--name NAME] [--qr FILE.svg]",
+	 "register an authenticator app: prints the secret and otpauth URI once",
+	 "  The method stays pending until activated with a current code.\n"
+	 "  --qr   also write the QR code as SVG to FILE (mode 0600)\n"},
+	{"method add-email", cli_method_add_email, "UPN ADDRESS", "add the user's email method", NULL},
+	{"method add-phone", cli_method_add_phone, "UPN \"+CC NUMBER\" [--type mobile|alternateMobile|office]",
+	 "add a phone number (one per type; SMS only to mobile numbers)", NULL},
+	{"method delete", cli_method_delete, "UPN METHOD_ID", "delete one of a user's methods", NULL},
+	{"method list", cli_method_list, "UPN",
+	 "list a user's authentication methods, recovery codes and app passwords", NULL},
+	{"method require-reregister", cli_method_require_reregister, "UPN",
+	 "delete phone numbers and authenticator apps, deactivate hardware tokens", NULL},
+	{"method verify", cli_method_verify, "UPN CODE [--source IP]",
+	 "check a code from an authenticator app or hardware token (each code works once)", NULL},
+	{"mfa revoke-sessions", cli_mfa_revoke_sessions, "UPN",
+	 "sign a user out everywhere: end their sessions, remembered devices and refresh tokens", NULL},
 	{"mfa set", cli_mfa_set, "STATE [UPN…] [--from-file FILE] [--all] [--dry-run]",
 	 "set per-user MFA state (disabled, enabled, enforced) for users",
 	 "  UPN…          users named on the command line\n"
@@ -46,17 +125,101 @@ static const struct cli_cmd commands[] = {
 	 "  Unknown UPNs are reported and the others applied; the summary counts\n"
 	 "  changed / unchanged / not found. Exit status 1 if any UPN was not found.\n"},
 	{"mfa show", cli_mfa_show, "UPN", "show a user's per-user MFA state", NULL},
+	{"policy create", cli_policy_create, "FILE.json",
+	 "create a Conditional Access policy from Graph conditionalAccessPolicy JSON",
+	 "  The document is validated as Graph does; the first fault is reported with\n"
+	 "  its JSON path (conditions.users.includeUsers[2]: …) and nothing is stored.\n"
+	 "  \"-\" reads standard input. A policy cannot be enabled while security\n"
+	 "  defaults are on: create it as disabled or enabledForReportingButNotEnforced.\n"},
+	{"policy delete", cli_policy_delete, "ID", "delete a Conditional Access policy", NULL},
+	{"policy impact", cli_policy_impact, "FILE.json [--since DURATION|TIME] [--until TIME]",
+	 "replay logged sign-ins against a draft policy: who it would block or prompt",
+	 "  Every sign-in logged in the period (default: the last 7 days) is decided\n"
+	 "  again against the tenant as it is plus the draft, evaluated as if enabled,\n"
+	 "  with each user's current roles, groups and methods. The report counts the\n"
+	 "  sign-ins the draft applies to, would block and would prompt for MFA (or\n"
+	 "  registration, or a password change), by user and app, and how many of\n"
+	 "  those were not blocked / were allowed without a prompt in reality.\n"},
+	{"policy list", cli_policy_list, "", "list the tenant's Conditional Access policies", NULL},
+	{"policy show", cli_policy_show, "ID", "show a policy as canonical Graph JSON", NULL},
+	{"policy template", cli_policy_template, "NAME [--admin UPN]",
+	 "create a policy from a template, in report-only state",
+	 "  require-mfa-admins                      MFA for the 14 administrator roles\n"
+	 "  require-mfa-all-users                   MFA for all users\n"
+	 "  block-legacy-auth                       block Exchange ActiveSync and other legacy clients\n"
+	 "  require-mfa-admin-portals               MFA for administrators in the admin portal and API\n"
+	 "  require-mfa-risky-sign-ins              MFA at every sign-in of medium or high risk\n"
+	 "  require-password-change-high-risk-users MFA and a password change for high-risk users\n"
+	 "  --admin  the administrator creating it, excluded from the policy as Entra's\n"
+	 "           templates exclude their creator (default: the tenant's only Global\n"
+	 "           Administrator)\n"},
+	{"policy update", cli_policy_update, "ID FILE.json", "replace a Conditional Access policy", NULL},
+	{"recovery-codes regenerate", cli_recovery_codes_regenerate, "UPN",
+	 "make 10 new recovery codes (printed once; the old ones stop working)", NULL},
+	{"recovery-codes verify", cli_recovery_codes_verify, "UPN CODE [--source IP]",
+	 "use one recovery code", NULL},
+	{"risk bad-ip add", cli_risk_bad_ip_add, "CIDR",
+	 "add an address or range to the bad-IP list (sign-ins from it are high risk)", NULL},
+	{"risk bad-ip list", cli_risk_bad_ip_list, "", "list the bad-IP ranges", NULL},
+	{"risk bad-ip remove", cli_risk_bad_ip_remove, "CIDR", "remove a range from the bad-IP list", NULL},
+	{"risk set-user", cli_risk_set_user, "UPN high|none [--reason TEXT]",
+	 "confirm a user compromised (user risk high) or dismiss the user's risk", NULL},
+	{"risk show", cli_risk_show, "UPN", "show a user's risk and why", NULL},
 	{"role assign", cli_role_assign, "UPN ROLE", "assign a directory role (name, key or template id)", NULL},
 	{"role list", cli_role_list, "", "list the built-in directory roles", NULL},
 	{"role members", cli_role_members, "ROLE", "list the users holding a role", NULL},
 	{"role remove", cli_role_remove, "UPN ROLE", "remove a directory role from a user", NULL},
+	{"security-defaults disable", cli_security_defaults_disable, "", "turn security defaults off", NULL},
+	{"security-defaults enable", cli_security_defaults_enable, "[--disable-per-user-mfa]",
+	 "turn security defaults on",
+	 "  Refused while any Conditional Access policy is enabled, and while any user\n"
+	 "  has per-user MFA enabled or enforced unless --disable-per-user-mfa, which\n"
+	 "  first sets every user of the tenant to disabled (each change audited).\n"
+	 "  Users then get 14 days from their first interactive sign-in to register.\n"},
+	{"security-defaults show", cli_security_defaults_show, "", "show whether security defaults are on", NULL},
 	{"serve", cli_serve, "[--listen ADDR:PORT] [--threads N]",
 	 "run the server until SIGTERM or SIGINT",
 	 "  --listen   address and port (default 127.0.0.1:8080; [::1]:8080 for IPv6)\n"
 	 "  --threads  worker threads (default 4)\n"
 	 "  Settings come from defaults < config file < TOLLGATE_* environment < flags.\n"},
+	{"settings set", cli_settings_set, "KEY VALUE", "change one MFA service setting",
+	 "  allow-app-passwords   true | false (creation only; existing ones keep working)\n"
+	 "  verification-options  comma list of app-code, sms, voice, email\n"
+	 "  remember-mfa-days     0 (off) or 1 to 365\n"
+	 "  trusted-ips           comma-separated IPv4/IPv6 CIDR ranges (at most 50,\n"
+	 "                        mask /8 or longer, private ranges allowed), or none\n"},
+	{"settings show", cli_settings_show, "", "show the tenant's MFA service settings", NULL},
+	{"signins list", cli_signins_list,
+	 "[--user UPN] [--app APP] [--since D|TIME] [--until TIME] [--error CODE] [--status success|failure] "
+	 "[--limit N] [--before CURSOR]",
+	 "list sign-ins, newest first",
+	 "  --error   only sign-ins with this status.errorCode (0 = success, 50076, 53003, …)\n"
+	 "  --limit   at most N (default 100, at most 999); a full page prints the cursor\n"
+	 "            of the next one for --before\n"},
+	{"signins record", cli_signins_record,
+	 "--user UPN --app APP --ip IP --client TYPE [--at TIME] [--platform P] [--user-agent UA] "
+	 "[--risk R] [--mfa-at TIME] [--app-password] [--remembered-device] [--non-interactive] "
+	 "[--protocol NAME]",
+	 "simulate a sign-in: run the real decision and log it (administrator's test tool)",
+	 "  Decides a synthetic sign-in exactly as a real one (sign-in risk from the\n"
+	 "  bad-IP list and the user's history unless --risk is given) and writes it to\n"
+	 "  the sign-in log; under security defaults an interactive one starts the\n"
+	 "  user's registration grace. Use it to try policies and to feed `policy impact`.\n"
+	 "  Options as `tollgate whatif`; --at backdates it (\"3d\" = 3 days ago),\n"
+	 "  --protocol names a legacy protocol (IMAP, SMTP, …) for clientAppUsed.\n"},
+	{"signins show", cli_signins_show, "ID", "show one sign-in and why MFA was or was not required", NULL},
 	{"tenant create", cli_tenant_create, "NAME [--domain DOMAIN] [--display-name TEXT]", "create a tenant", NULL},
 	{"tenant list", cli_tenant_list, "", "list tenants", NULL},
+	{"token activate", cli_token_activate, "UPN SERIAL CODE",
+	 "activate a user's hardware token with a current code", NULL},
+	{"token import", cli_token_import, "FILE.csv [--dry-run]",
+	 "import hardware OATH tokens: all rows or none",
+	 "  Header (Entra's format): upn,serial number,secret key,time interval,manufacturer,model\n"
+	 "  and optionally hash function (hmacsha1, hmacsha256). Secret keys are Base32\n"
+	 "  (at most 128 characters), time intervals 30 or 60. Each token is assigned to\n"
+	 "  its user, pending until activated; at most 5 apps and tokens per user.\n"
+	 "  Any bad row is reported with its line number and nothing is imported.\n"},
+	{"token list", cli_token_list, "", "list the tenant's hardware tokens and their status", NULL},
 	{"user add", cli_user_add,
 	 "UPN [--name NAME] [--email E] [--phone P] [--locale en|sv] [--password-stdin | --generate-password] [--must-change] [--disabled]",
 	 "create a user",
@@ -82,6 +245,20 @@ static const struct cli_cmd commands[] = {
 	 "set a user's password", NULL},
 	{"user show", cli_user_show, "UPN", "show a user with roles and groups", NULL},
 	{"version", cli_version, "", "print the version", NULL},
+	{"whatif", cli_whatif,
+	 "--user UPN --app APP --ip IP --client browser|mobileAppsAndDesktopClients|exchangeActiveSync|other "
+	 "[--platform P] [--risk R] [--mfa-at TIME] [--user-agent UA] [--app-password] "
+	 "[--remembered-device] [--non-interactive] [--at TIME]",
+	 "decide a hypothetical sign-in and explain it (nothing is logged)",
+	 "  Like Entra's What If: the outcome and error code, each requirement source\n"
+	 "  (per-user MFA, security defaults, Conditional Access) with its detail, and\n"
+	 "  every policy's result with its reason.\n"
+	 "  --app       admin-portal, admin-api, my-signins, an app's name or client id\n"
+	 "  --platform  android, iOS, windows, windowsPhone, macOS, linux (else from --user-agent)\n"
+	 "  --risk      sign-in risk none|low|medium|high (else computed from the bad-IP\n"
+	 "              list and the user's sign-in history)\n"
+	 "  --mfa-at    the session's last MFA: \"now\", a duration back (2h) or a time\n"
+	 "  --app-password  the credential was an app password (legacy clients)\n"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

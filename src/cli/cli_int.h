@@ -106,5 +106,64 @@ int cli_role_members(struct cli *c, int argc, char **argv);
 int cli_mfa_show(struct cli *c, int argc, char **argv);
 int cli_mfa_set(struct cli *c, int argc, char **argv);
 int cli_audit_list(struct cli *c, int argc, char **argv);
+/* cli_app.c: OpenID Connect apps, revoking a user's sessions */
+int cli_app_add(struct cli *c, int argc, char **argv);
+int cli_app_delete(struct cli *c, int argc, char **argv);
+int cli_app_list(struct cli *c, int argc, char **argv);
+int cli_app_show(struct cli *c, int argc, char **argv);
+int cli_mfa_revoke_sessions(struct cli *c, int argc, char **argv);
+/* cli_auth.c: authentication methods, codes, tokens, keys */
+int cli_account_unlock(struct cli *c, int argc, char **argv);
+int cli_app_password_create(struct cli *c, int argc, char **argv);
+int cli_app_password_delete(struct cli *c, int argc, char **argv);
+int cli_app_password_delete_all(struct cli *c, int argc, char **argv);
+int cli_app_password_list(struct cli *c, int argc, char **argv);
+int cli_code_send(struct cli *c, int argc, char **argv);
+int cli_code_verify(struct cli *c, int argc, char **argv);
+int cli_key_rotate(struct cli *c, int argc, char **argv);
+int cli_method_activate(struct cli *c, int argc, char **argv);
+int cli_method_add_app(struct cli *c, int argc, char **argv);
+int cli_method_add_email(struct cli *c, int argc, char **argv);
+int cli_method_add_phone(struct cli *c, int argc, char **argv);
+int cli_method_delete(struct cli *c, int argc, char **argv);
+int cli_method_list(struct cli *c, int argc, char **argv);
+int cli_method_require_reregister(struct cli *c, int argc, char **argv);
+int cli_method_verify(struct cli *c, int argc, char **argv);
+int cli_recovery_codes_regenerate(struct cli *c, int argc, char **argv);
+int cli_recovery_codes_verify(struct cli *c, int argc, char **argv);
+int cli_token_activate(struct cli *c, int argc, char **argv);
+int cli_token_import(struct cli *c, int argc, char **argv);
+int cli_token_list(struct cli *c, int argc, char **argv);
+/* cli_policy.c: settings, security defaults, policies, named locations, risk */
+int cli_location_create(struct cli *c, int argc, char **argv);
+int cli_location_delete(struct cli *c, int argc, char **argv);
+int cli_location_list(struct cli *c, int argc, char **argv);
+int cli_location_show(struct cli *c, int argc, char **argv);
+int cli_location_update(struct cli *c, int argc, char **argv);
+int cli_policy_create(struct cli *c, int argc, char **argv);
+int cli_policy_delete(struct cli *c, int argc, char **argv);
+int cli_policy_list(struct cli *c, int argc, char **argv);
+int cli_policy_show(struct cli *c, int argc, char **argv);
+int cli_policy_template(struct cli *c, int argc, char **argv);
+int cli_policy_update(struct cli *c, int argc, char **argv);
+int cli_risk_bad_ip_add(struct cli *c, int argc, char **argv);
+int cli_risk_bad_ip_list(struct cli *c, int argc, char **argv);
+int cli_risk_bad_ip_remove(struct cli *c, int argc, char **argv);
+int cli_risk_set_user(struct cli *c, int argc, char **argv);
+int cli_risk_show(struct cli *c, int argc, char **argv);
+int cli_security_defaults_disable(struct cli *c, int argc, char **argv);
+int cli_security_defaults_enable(struct cli *c, int argc, char **argv);
+int cli_security_defaults_show(struct cli *c, int argc, char **argv);
+int cli_settings_set(struct cli *c, int argc, char **argv);
+int cli_settings_show(struct cli *c, int argc, char **argv);
+/* cli_signin.c: sign-in log, what-if, the simulation tool, policy impact */
+int cli_policy_impact(struct cli *c, int argc, char **argv);
+int cli_signins_list(struct cli *c, int argc, char **argv);
+int cli_signins_record(struct cli *c, int argc, char **argv);
+int cli_signins_show(struct cli *c, int argc, char **argv);
+int cli_whatif(struct cli *c, int argc, char **argv);
+/* cli_oidc.c: OpenID Connect token signing keys */
+int cli_key_rotate_signing(struct cli *c, int argc, char **argv);
+int cli_key_signing(struct cli *c, int argc, char **argv);
 
 #endif

@@ -9,10 +9,40 @@
 #include "base/str.h"
 #include "svc/config.h"
 
+/* "trusted_proxies": CIDRs or bare addresses separated by commas or spaces;
+ * "" or "none" clears. All or nothing. */
+static const char *set_trusted_proxies(struct tg_config *c, const char *v)
+{
+	struct cidr tmp[TG_MAX_TRUSTED_PROXIES];
+	size_t n = 0;
+	if (strcmp(v, "none") == 0)
+		v = "";
+	for (const char *p = v; *p;) {
+		while (*p == ' ' || *p == ',' || *p == '\t')
+			p++;
+		size_t len = strcspn(p, " ,\t");
+		if (!len)
+			break;
+		char one[CIDR_STRLEN];
+		if (len >= sizeof one || n == TG_MAX_TRUSTED_PROXIES)
+			return "must be at most 32 CIDR ranges or addresses, separated by commas";
+		memcpy(one, p, len);
+		one[len] = '\0';
+		if (cidr_parse(one, CIDR_ALLOW_BARE, &tmp[n]))
+			return "must be CIDR ranges or addresses (\"10.0.0.0/8, ::1\"), separated by commas";
+		n++;
+		p += len;
+	}
+	memcpy(c->trusted_proxies, tmp, n * sizeof tmp[0]);
+	c->n_trusted_proxies = n;
+	return NULL;
+}
+
 static void set_paths(struct tg_config *c)
 {
 	snprintf(c->db_path, sizeof c->db_path, "%s/tollgate.db", c->data_dir);
 	snprintf(c->key_path, sizeof c->key_path, "%s/master.key", c->data_dir);
+	snprintf(c->auth.outbox_default, sizeof c->auth.outbox_default, "%s/outbox.jsonl", c->data_dir);
 }
 
 void config_defaults(struct tg_config *c, const char *data_dir)
@@ -26,6 +56,10 @@ void config_defaults(struct tg_config *c, const char *data_dir)
 	c->max_body = TG_MAX_HTTP_BODY;
 	c->log_level = LOG_LVL_INFO;
 	pw_params_default(&c->pw);
+	c->session_idle_minutes = 30;   /* NIST SP 800-63B AAL2 */
+	c->session_absolute_hours = 12;
+	auth_config_defaults(&c->auth);
+	set_paths(c); /* again: the outbox default lives in c->auth */
 }
 
 static int u32(const char *v, int64_t min, int64_t max, uint32_t *out)
@@ -101,9 +135,21 @@ int config_set(struct tg_config *c, const char *key, const char *v, char *err, s
 		if ((strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0) ||
 		    tg_strcpy_checked(c->public_url, sizeof c->public_url, v))
 			why = "must be an http:// or https:// URL of at most 255 characters";
+	} else if (strcmp(key, "trusted_proxies") == 0) {
+		why = set_trusted_proxies(c, v);
 	} else if (strcmp(key, "log_level") == 0) {
 		if (log_level_parse(v, &c->log_level))
 			why = "must be error, warn, info or debug";
+	} else if (strcmp(key, "session_idle_minutes") == 0) {
+		if (u32(v, 1, 1440, &n))
+			why = "must be a whole number of minutes from 1 to 1440";
+		else
+			c->session_idle_minutes = n;
+	} else if (strcmp(key, "session_absolute_hours") == 0) {
+		if (u32(v, 1, 720, &n))
+			why = "must be a whole number of hours from 1 to 720";
+		else
+			c->session_absolute_hours = n;
 	} else if (strcmp(key, "argon2_memory_kib") == 0) {
 		if (u32(v, 8, 4 * 1024 * 1024, &n))
 			why = "must be a whole number of KiB from 8 to 4194304";
@@ -119,6 +165,8 @@ int config_set(struct tg_config *c, const char *key, const char *v, char *err, s
 			why = "must be a whole number from 1 to 16";
 		else
 			c->pw.parallelism = n;
+	} else if (auth_config_has_key(key)) {
+		why = auth_config_set(&c->auth, key, v);
 	} else {
 		snprintf(err, err_size, "unknown setting \"%s\"", key);
 		return TG_ERR_INVALID;
@@ -213,6 +261,9 @@ int config_apply_env(struct tg_config *c, char *err, size_t err_size)
 		{"TOLLGATE_ARGON2_MEMORY_KIB", "argon2_memory_kib"},
 		{"TOLLGATE_ARGON2_ITERATIONS", "argon2_iterations"},
 		{"TOLLGATE_ARGON2_PARALLELISM", "argon2_parallelism"},
+		{"TOLLGATE_SESSION_IDLE_MINUTES", "session_idle_minutes"},
+		{"TOLLGATE_SESSION_ABSOLUTE_HOURS", "session_absolute_hours"},
+		{"TOLLGATE_TRUSTED_PROXIES", "trusted_proxies"},
 	};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
 		const char *v = getenv(map[i].env);
@@ -224,5 +275,5 @@ int config_apply_env(struct tg_config *c, char *err, size_t err_size)
 			return TG_ERR_INVALID;
 		}
 	}
-	return TG_OK;
+	return auth_config_apply_env(&c->auth, err, err_size);
 }

@@ -9,7 +9,9 @@
 #include <stddef.h>
 #include "base/limits.h"
 #include "base/log.h"
+#include "core/cidr.h"
 #include "crypto/password.h"
+#include "svc/auth_config.h"
 
 struct tg_config {
 	char data_dir[TG_MAX_PATH - 32];
@@ -22,6 +24,14 @@ struct tg_config {
 	char public_url[256];           /* e.g. https://id.example.com; "" = derive */
 	enum log_level log_level;
 	struct pw_params pw;            /* Argon2id parameters for new hashes */
+	unsigned session_idle_minutes;  /* browser session idle timeout, default 30 */
+	unsigned session_absolute_hours;/* browser session absolute lifetime, default 12 */
+	struct auth_config auth;        /* methods and code channels: auth_config.h */
+	/* reverse proxies whose X-Forwarded-For / Forwarded / X-Forwarded-Proto
+	 * are believed (CIDRs, "trusted_proxies = 127.0.0.1/32, ::1/128"); none by
+	 * default: the client address is the connection's peer */
+	size_t n_trusted_proxies;
+	struct cidr trusted_proxies[TG_MAX_TRUSTED_PROXIES];
 };
 
 /* Defaults for the given data directory (NULL = "./data"). */
