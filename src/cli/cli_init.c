@@ -15,7 +15,9 @@
 #include "core/roles.h"
 #include "crypto/keys.h"
 #include "http/http.h"
+#include "http/http_app.h"
 #include "store/store.h"
+#include "svc/svc_oidc.h"
 
 int cli_init(struct cli *c, int argc, char **argv)
 {
@@ -72,7 +74,8 @@ int cli_init(struct cli *c, int argc, char **argv)
 	};
 	struct tg_user u;
 	if (svc_user_create(&c->sv, &t, &in, &u) ||
-	    svc_role_assign(&c->sv, &t, u.upn, ROLE_ID_GLOBAL_ADMIN, true)) {
+	    svc_role_assign(&c->sv, &t, u.upn, ROLE_ID_GLOBAL_ADMIN, true) ||
+	    svc_app_ensure_builtin(&c->sv, &t, NULL)) {
 		tg_wipe(pw, sizeof pw);
 		goto undo;
 	}
@@ -153,8 +156,12 @@ int cli_serve(struct cli *c, int argc, char **argv)
 	if ((r = keys_load(c->cfg.key_path, &k)))
 		return cli_err("cannot load the master key %s: %s", c->cfg.key_path, tg_strerror(r));
 	keys_free(k);
-	/* the CLI's own handle is not shared with worker threads */
+	/* the CLI's own handle is not shared with worker threads: each worker
+	 * opens its own through the service context (http_app.h) */
 	cli_close(c);
+	struct http_app *app = NULL;
+	if ((r = http_app_new(&c->cfg, &app)))
+		return cli_err("cannot start the service context: %s", tg_strerror(r));
 	struct ready rd = {.store = NULL, .db_path = c->cfg.db_path};
 	pthread_mutex_init(&rd.lock, NULL);
 	struct http_opts ho = {
@@ -165,10 +172,12 @@ int cli_serve(struct cli *c, int argc, char **argv)
 		.public_url = c->cfg.public_url[0] ? c->cfg.public_url : NULL,
 		.ready_check = ready_check,
 		.ready_arg = &rd,
+		.app = app,
 	};
 	log_info("tollgate %s serving %s on %s:%u", TG_VERSION, c->cfg.data_dir, c->cfg.listen_host,
 	         c->cfg.port);
 	int status = http_serve_until_signal(&ho);
+	http_app_free(app);
 	store_close(rd.store);
 	pthread_mutex_destroy(&rd.lock);
 	log_info("stopped");

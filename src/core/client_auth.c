@@ -7,6 +7,7 @@
 #include "base/err.h"
 #include "base/mem.h"
 #include "core/client_auth.h"
+#include "core/form.h"
 
 /* Longest base64 text accepted after "Basic ": an id and a secret, each
  * fully percent-encoded, and the colon. */
@@ -16,47 +17,6 @@ void client_cred_wipe(struct client_cred *c)
 {
 	if (c)
 		tg_wipe(c, sizeof *c);
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* application/x-www-form-urlencoded decoding of in[0..n) into out (size
- * bytes, NUL-terminated): '+' is a space, %XX a byte. A NUL byte, a control
- * character or a bad escape is TG_ERR_INVALID; too long TG_ERR_TOO_LARGE. */
-static int form_decode(const char *in, size_t n, char *out, size_t size, size_t *len_out)
-{
-	size_t o = 0;
-	for (size_t i = 0; i < n; i++) {
-		int c = (unsigned char)in[i];
-		if (c == '+') {
-			c = ' ';
-		} else if (c == '%') {
-			if (i + 2 >= n)
-				return TG_ERR_INVALID;
-			int hi = hexval(in[i + 1]), lo = hexval(in[i + 2]);
-			if (hi < 0 || lo < 0)
-				return TG_ERR_INVALID;
-			c = hi * 16 + lo;
-			i += 2;
-		}
-		if (c < 0x20 || c == 0x7f)
-			return TG_ERR_INVALID;
-		if (o + 1 >= size)
-			return TG_ERR_TOO_LARGE;
-		out[o++] = (char)c;
-	}
-	out[o] = '\0';
-	*len_out = o;
-	return TG_OK;
 }
 
 static int parse_basic(const char *b64, struct client_cred *out)

@@ -104,7 +104,7 @@ static void build_details(const struct decision_input *in, const struct decision
 	switch (in->credential) {
 	case DECISION_CRED_PASSWORD:
 		add_detail(r, "Password", "Cloud password", in->now, "Primary authentication",
-		           "methodSucceeded", true);
+		           bad_cred ? "invalid authentication" : "methodSucceeded", !bad_cred);
 		break;
 	case DECISION_CRED_APP_PASSWORD:
 		add_detail(r, "App password", "", in->now, "Primary authentication",

@@ -213,6 +213,16 @@ int http_reply_json_take(struct http_req *r, unsigned status, json_t *j)
 	return ret;
 }
 
+int http_reply_redirect(struct http_req *r, unsigned status, const char *location)
+{
+	struct MHD_Response *resp = static_body("", 0);
+	if (resp && MHD_add_response_header(resp, MHD_HTTP_HEADER_LOCATION, location) != MHD_YES) {
+		MHD_destroy_response(resp);
+		resp = NULL;
+	}
+	return http_reply_queue(r, status, resp, 0);
+}
+
 int http_reply_error(struct http_req *r, unsigned status, const char *code,
                      const char *message)
 {

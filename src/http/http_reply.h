@@ -43,6 +43,10 @@ int http_reply_error(struct http_req *r, unsigned status, const char *code,
  * about the cause. */
 int http_reply_err(struct http_req *r, int err, const char *message);
 
+/* A redirect: status (301, 302, 303 or 307) with Location: location
+ * (copied; the caller has checked it) and an empty body. */
+int http_reply_redirect(struct http_req *r, unsigned status, const char *location);
+
 /* Build, without queueing, a JSON response (j borrowed) or a Graph error
  * response, so that the caller can add headers first (Allow,
  * WWW-Authenticate, Retry-After) and then http_reply_queue() it. The body

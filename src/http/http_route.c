@@ -13,6 +13,31 @@
 static const struct http_route routes[] = {
 	/* path        method  match              auth            handler */
 	{"/",          "GET",  HTTP_MATCH_ASSET,  HTTP_AUTH_NONE, http_static_get},
+	{HTTP_ROUTE_TENANT "api/signin/begin", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_begin},
+	{HTTP_ROUTE_TENANT "api/signin/change-password", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_change_password},
+	{HTTP_ROUTE_TENANT "api/signin/password", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_password},
+	{HTTP_ROUTE_TENANT "api/signin/register/activate", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_register_activate},
+	{HTTP_ROUTE_TENANT "api/signin/register/app", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_register_app},
+	{HTTP_ROUTE_TENANT "api/signin/register/confirm", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_register_confirm},
+	{HTTP_ROUTE_TENANT "api/signin/register/contact", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_register_contact},
+	{HTTP_ROUTE_TENANT "api/signin/send", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_send},
+	{HTTP_ROUTE_TENANT "api/signin/skip", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_skip},
+	{HTTP_ROUTE_TENANT "api/signin/state", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_state},
+	{HTTP_ROUTE_TENANT "api/signin/verify", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_verify},
+	{HTTP_ROUTE_TENANT "discovery/v2.0/keys", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_jwks},
+	{HTTP_ROUTE_TENANT "legacy/basic", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_legacy_basic},
+	{HTTP_ROUTE_TENANT "legacy/basic", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_legacy_basic},
+	{HTTP_ROUTE_TENANT "oauth2/v2.0/authorize", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_authorize},
+	{HTTP_ROUTE_TENANT "oauth2/v2.0/authorize", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_authorize},
+	{HTTP_ROUTE_TENANT "oauth2/v2.0/introspect", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_introspect},
+	{HTTP_ROUTE_TENANT "oauth2/v2.0/logout", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_logout},
+	{HTTP_ROUTE_TENANT "oauth2/v2.0/logout", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_logout},
+	{HTTP_ROUTE_TENANT "oauth2/v2.0/revoke", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_revoke},
+	{HTTP_ROUTE_TENANT "oauth2/v2.0/token", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_token},
+	{HTTP_ROUTE_TENANT "oauth2/v2.0/userinfo", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_userinfo},
+	{HTTP_ROUTE_TENANT "oauth2/v2.0/userinfo", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_userinfo},
+	{HTTP_ROUTE_TENANT "signin/", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_page},
+	{HTTP_ROUTE_TENANT "v2.0/.well-known/openid-configuration", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_discovery},
 	{"/healthz",   "GET",  HTTP_MATCH_EXACT,  HTTP_AUTH_NONE, http_health_live},
 	{"/readyz",    "GET",  HTTP_MATCH_EXACT,  HTTP_AUTH_NONE, http_health_ready},
 };
@@ -27,10 +52,29 @@ bool http_route_table_is_sorted(void)
 	return true;
 }
 
-/* How well route t matches path: 0 = not at all; higher is more specific. */
+/* How well route t matches path: 0 = not at all; higher is more specific.
+ * A route path starting with HTTP_ROUTE_TENANT (slash, star, slash) stands for any
+ * one non-empty first segment (the tenant name, http_app_tenant) followed
+ * by the rest; a literal EXACT route still beats it. */
 static size_t match_score(const struct http_route *t, const char *path)
 {
 	size_t n = strlen(t->path);
+	if (strncmp(t->path, HTTP_ROUTE_TENANT, sizeof HTTP_ROUTE_TENANT - 1) == 0) {
+		const char *rest = strchr(path + 1, '/');
+		if (path[0] != '/' || !rest || rest == path + 1)
+			return 0;
+		const char *want = t->path + sizeof HTTP_ROUTE_TENANT - 2;   /* "/..." */
+		size_t wn = strlen(want);
+		switch (t->match) {
+		case HTTP_MATCH_EXACT:
+			return strcmp(rest, want) == 0 ? SIZE_MAX - 1 : 0;
+		case HTTP_MATCH_PREFIX:
+			return strncmp(rest, want, wn) == 0 ? n + 1 : 0;
+		case HTTP_MATCH_ASSET:
+			return 0;
+		}
+		return 0;
+	}
 	switch (t->match) {
 	case HTTP_MATCH_EXACT:
 		return strcmp(path, t->path) == 0 ? SIZE_MAX : 0;

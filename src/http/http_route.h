@@ -26,6 +26,13 @@ enum http_match {
 	                         the route's path); weakest match */
 };
 
+/* A route path that starts with HTTP_ROUTE_TENANT ("/" "*" "/") matches any
+ * one non-empty first path segment — the tenant name, resolved by the
+ * handler with http_app_tenant() (http_app.h) — followed by the rest:
+ * {"/" "*" "/signin/", ..., HTTP_MATCH_PREFIX} matches "/contoso/signin/x".
+ * EXACT and PREFIX apply to the rest; a literal EXACT route wins. */
+#define HTTP_ROUTE_TENANT "/*/"
+
 struct http_route {
 	const char *path;
 	const char *method;   /* "GET" also answers HEAD */
@@ -52,5 +59,34 @@ int http_health_ready(struct http_req *r);   /* GET /readyz */
  * file itself, or a redirect to its directory form). path as in http_req. */
 bool http_static_exists(const char *path);
 int http_static_get(struct http_req *r);
+/* Answer with the embedded file `name` ("signin/index.html"), exactly as
+ * http_static_get would for its own path (ETag, 304, Cache-Control). */
+int http_static_send(struct http_req *r, const char *name);
+
+/* http_signin.c: the sign-in page, its JSON API and the legacy endpoint */
+int http_signin_page(struct http_req *r);              /* GET /{t}/signin/ */
+int http_signin_state(struct http_req *r);             /* GET /{t}/api/signin/state */
+int http_signin_begin(struct http_req *r);             /* POST /{t}/api/signin/begin */
+int http_signin_password(struct http_req *r);          /* POST .../password */
+int http_signin_send(struct http_req *r);              /* POST .../send */
+int http_signin_verify(struct http_req *r);            /* POST .../verify */
+int http_signin_register_app(struct http_req *r);      /* POST .../register/app */
+int http_signin_register_activate(struct http_req *r); /* POST .../register/activate */
+int http_signin_register_contact(struct http_req *r);  /* POST .../register/contact */
+int http_signin_register_confirm(struct http_req *r);  /* POST .../register/confirm */
+int http_signin_skip(struct http_req *r);              /* POST .../skip */
+int http_signin_change_password(struct http_req *r);   /* POST .../change-password */
+int http_legacy_basic(struct http_req *r);             /* GET, POST /{t}/legacy/basic */
+
+/* http_oidc.c, http_oidc_authorize.c, http_oidc_token.c: the OpenID
+ * Connect provider (docs/internals/oidc.md) */
+int http_oidc_discovery(struct http_req *r);   /* GET /{t}/v2.0/.well-known/openid-configuration */
+int http_oidc_jwks(struct http_req *r);        /* GET /{t}/discovery/v2.0/keys */
+int http_oidc_authorize(struct http_req *r);   /* GET, POST /{t}/oauth2/v2.0/authorize */
+int http_oidc_token(struct http_req *r);       /* POST /{t}/oauth2/v2.0/token */
+int http_oidc_userinfo(struct http_req *r);    /* GET, POST /{t}/oauth2/v2.0/userinfo */
+int http_oidc_introspect(struct http_req *r);  /* POST /{t}/oauth2/v2.0/introspect */
+int http_oidc_revoke(struct http_req *r);      /* POST /{t}/oauth2/v2.0/revoke */
+int http_oidc_logout(struct http_req *r);      /* GET, POST /{t}/oauth2/v2.0/logout */
 
 #endif

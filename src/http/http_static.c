@@ -162,6 +162,8 @@ static int reply_redirect(struct http_req *r)
 	return http_reply_queue(r, 301, resp, 0);
 }
 
+static int send_file(struct http_req *r, const struct embed_file *f);
+
 int http_static_get(struct http_req *r)
 {
 	bool dir;
@@ -170,7 +172,17 @@ int http_static_get(struct http_req *r)
 		return TG_ERR_NOT_FOUND;
 	if (dir)
 		return reply_redirect(r);
+	return send_file(r, f);
+}
 
+int http_static_send(struct http_req *r, const char *name)
+{
+	const struct embed_file *f = embed_find(web_assets, name);
+	return f ? send_file(r, f) : TG_ERR_NOT_FOUND;
+}
+
+static int send_file(struct http_req *r, const struct embed_file *f)
+{
 	const char *etag = etag_of(f);
 	const char *type = content_type(f->path);
 	const char *cache = strncmp(type, "text/html", 9) == 0 ? CACHE_HTML : CACHE_OTHER;

@@ -6,9 +6,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export async function launch() {
+// opts: extra context options (locale, viewport, ...).
+export async function launch(opts = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tg-chromium-'));
   return chromium.launchPersistentContext(dir, {
+    ...opts,
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
