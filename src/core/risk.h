@@ -25,6 +25,8 @@
 #include "core/cidr.h"
 #include "core/platform.h"
 
+/* Recent = within this many seconds (used by the service layer's query). */
+#define RISK_FAILURE_WINDOW 3600
 #define RISK_DEFAULT_FAILURE_THRESHOLD 10
 #define RISK_V4_NETWORK_PREFIX 24
 #define RISK_V6_NETWORK_PREFIX 48

@@ -222,6 +222,13 @@ static int hist_cb(const struct store_signin *row, void *arg)
 	return 0;
 }
 
+static int count_cb(const struct store_signin *row, void *arg)
+{
+	(void)row;
+	(*(unsigned *)arg)++;
+	return 0;
+}
+
 int svc_signin_risk(struct svc *sv, const struct tg_tenant *t, const struct svc_policy_snapshot *snap,
                     const char *user_id, const struct cidr_ip *ip, enum platform platform,
                     int64_t now, struct risk_result *out)
@@ -244,9 +251,23 @@ int svc_signin_risk(struct svc *sv, const struct tg_tenant *t, const struct svc_
 	rh.networks = h->nets;
 	rh.n_networks = h->n_nets;
 	rh.platforms = h->platforms;
-	/* HOOK (authentication methods issue): recent password failures from
-	 * the lockout counters. */
-	struct risk_signin s = {.ip = *ip, .platform = platform, .recent_failures = 0, .history = &rh};
+	/* Recent password failures: the account's wrong-password sign-ins
+	 * (50126) in the last hour, from the sign-in log, which records every
+	 * attempt. (The lockout counter cannot serve: a success resets it
+	 * before the decision runs.) */
+	unsigned failures = 0;
+	if (user_id && *user_id) {
+		struct store_signin_query fq = {
+			.tenant_id = t->id, .user_id = user_id, .since = now - RISK_FAILURE_WINDOW,
+			.until = now, .error_code = 50126, .status = STORE_SIGNIN_FAILURE,
+			.interactive = -1, .limit = RISK_DEFAULT_FAILURE_THRESHOLD,
+		};
+		if ((r = store_signin_list(sv->store, &fq, count_cb, &failures))) {
+			svc_store_fail(sv, r, "reading recent sign-in failures");
+			goto out;
+		}
+	}
+	struct risk_signin s = {.ip = *ip, .platform = platform, .recent_failures = failures, .history = &rh};
 	if ((r = risk_signin_evaluate(&cfg, &s, out)))
 		svc_fail(sv, r, "cannot evaluate the sign-in risk");
 out:

@@ -474,6 +474,64 @@ static void log_unknown_user(struct env *e, int64_t when)
 	svc_policy_snapshot_release(snap);
 }
 
+/* A wrong-password sign-in of a known user, as the sign-in flow logs it. */
+static void log_bad_password(struct env *e, const struct tg_user *u, int64_t when)
+{
+	struct decision_user du = {.id = u->id, .upn = u->upn};
+	struct decision_app app = {.id = APP_PAYROLL, .display_name = "Payroll"};
+	struct svc_policy_snapshot *snap = NULL;
+	struct decision d;
+	struct decision_input in;
+	memset(&in, 0, sizeof in);
+	if (svc_policy_snapshot_get(&e->sv, NULL, &e->t, &snap))
+		return;
+	in.tenant = svc_policy_snapshot_tenant(snap);
+	in.user = &du;
+	in.app = &app;
+	in.interactive = true;
+	in.now = when;
+	cidr_ip_parse("198.51.100.99", &in.ip);
+	decision_init(&d);
+	d.outcome = DECISION_BLOCKED;
+	d.error_code = DECISION_CODE_BAD_CREDENTIALS;
+	d.failure_reason = "Invalid username or password.";
+	CHECK_OK(svc_signin_log(&e->sv, &e->t, &in, &d, NULL, NULL, NULL));
+	decision_cleanup(&d);
+	svc_policy_snapshot_release(snap);
+}
+
+/* SPEC 5: many recent password failures for the account make a sign-in
+ * high risk; failures older than the window do not count. */
+static void risk_from_recent_password_failures(void)
+{
+	struct env e;
+	REQUIRE(setup(&e) == 0);
+	struct tg_user alice = add_user(&e, "alice@contoso.test");
+	struct svc_signin_result res;
+	svc_signin_result_init(&res);
+	struct svc_signin_request r = req_of("alice@contoso.test", APP_PAYROLL, "198.51.100.7", DECISION_CLIENT_BROWSER);
+	/* nine failures two hours ago and nine in the last hour: below the threshold */
+	for (int i = 0; i < 9; i++)
+		log_bad_password(&e, &alice, clock_now - 7200 + i);
+	for (int i = 0; i < 9; i++)
+		log_bad_password(&e, &alice, clock_now - 600 + i);
+	whatif(&e, &r, &res);
+	CHECK_INT(res.in.sign_in_risk, RISK_NONE);
+	/* the tenth recent one makes it high, with a reason */
+	log_bad_password(&e, &alice, clock_now - 10);
+	whatif(&e, &r, &res);
+	CHECK_INT(res.in.sign_in_risk, RISK_HIGH);
+	CHECK(res.sign_in_risk.reason[0] != '\0');
+	/* another user's failures are not alice's */
+	struct tg_user bob = add_user(&e, "bob@contoso.test");
+	struct svc_signin_request rb = req_of("bob@contoso.test", APP_PAYROLL, "198.51.100.7", DECISION_CLIENT_BROWSER);
+	whatif(&e, &rb, &res);
+	CHECK_INT(res.in.sign_in_risk, RISK_NONE);
+	(void)bob;
+	svc_signin_result_cleanup(&res);
+	teardown(&e);
+}
+
 static void impact_replay_counts(void)
 {
 	struct env e;
@@ -583,6 +641,7 @@ int main(void)
 	TEST(whatif_security_defaults);
 	TEST(whatif_conditional_access);
 	TEST(risk_from_bad_ips_history_and_user);
+	TEST(risk_from_recent_password_failures);
 	TEST(simulate_starts_the_grace);
 	TEST(signin_log_records_and_queries);
 	TEST(impact_replay_counts);
