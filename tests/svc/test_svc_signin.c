@@ -449,9 +449,18 @@ static void signin_log_records_and_queries(void)
 
 /* A sign-in of an unknown user (wrong credentials), logged as the sign-in
  * flow would. */
+static void log_bad_password_as(struct env *e, const char *user_id, const char *upn, int64_t when);
+
 static void log_unknown_user(struct env *e, int64_t when)
 {
-	struct decision_user du = {.id = "", .upn = "ghost@contoso.test"};
+	log_bad_password_as(e, "", "ghost@contoso.test", when);
+}
+
+/* A wrong-password sign-in as the sign-in flow logs it (user_id "" for an
+ * unknown user). */
+static void log_bad_password_as(struct env *e, const char *user_id, const char *upn, int64_t when)
+{
+	struct decision_user du = {.id = user_id, .upn = upn};
 	struct decision_app app = {.id = APP_PAYROLL, .display_name = "Payroll"};
 	struct svc_policy_snapshot *snap = NULL;
 	struct decision d;
@@ -474,30 +483,9 @@ static void log_unknown_user(struct env *e, int64_t when)
 	svc_policy_snapshot_release(snap);
 }
 
-/* A wrong-password sign-in of a known user, as the sign-in flow logs it. */
 static void log_bad_password(struct env *e, const struct tg_user *u, int64_t when)
 {
-	struct decision_user du = {.id = u->id, .upn = u->upn};
-	struct decision_app app = {.id = APP_PAYROLL, .display_name = "Payroll"};
-	struct svc_policy_snapshot *snap = NULL;
-	struct decision d;
-	struct decision_input in;
-	memset(&in, 0, sizeof in);
-	if (svc_policy_snapshot_get(&e->sv, NULL, &e->t, &snap))
-		return;
-	in.tenant = svc_policy_snapshot_tenant(snap);
-	in.user = &du;
-	in.app = &app;
-	in.interactive = true;
-	in.now = when;
-	cidr_ip_parse("198.51.100.99", &in.ip);
-	decision_init(&d);
-	d.outcome = DECISION_BLOCKED;
-	d.error_code = DECISION_CODE_BAD_CREDENTIALS;
-	d.failure_reason = "Invalid username or password.";
-	CHECK_OK(svc_signin_log(&e->sv, &e->t, &in, &d, NULL, NULL, NULL));
-	decision_cleanup(&d);
-	svc_policy_snapshot_release(snap);
+	log_bad_password_as(e, u->id, u->upn, when);
 }
 
 /* SPEC 5: many recent password failures for the account make a sign-in
