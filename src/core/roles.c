@@ -46,7 +46,7 @@ const struct role_def role_table[] = {
 	 "Partner Center: customers"},
 	{ROLE_ID_SECURITY_ADMIN, "Security Administrator", "security-admin", P,
 	 "Manages security settings, security defaults included"},
-	{"5d6b6bb7-de71-4623-b4af-96380a352509", "Security Reader", "security-reader", ROLE_READ_ONLY,
+	{ROLE_ID_SECURITY_READER, "Security Reader", "security-reader", ROLE_READ_ONLY,
 	 "Reads security information and reports"},
 	{"f28a1f50-f6e7-4571-818b-6a12f2af6b6c", "SharePoint Administrator", "sharepoint-admin", P,
 	 "Manages SharePoint"},

@@ -24,6 +24,7 @@ struct role_def {
 /* Ids used in code (policy checks, templates). */
 #define ROLE_ID_GLOBAL_ADMIN          "62e90394-69f5-4237-9190-012177145e10"
 #define ROLE_ID_GLOBAL_READER         "f2ef992c-3afb-46b9-b7cf-a126ee74c451"
+#define ROLE_ID_SECURITY_READER       "5d6b6bb7-de71-4623-b4af-96380a352509"
 #define ROLE_ID_SECURITY_ADMIN        "194ae4cb-b126-40b2-bd5b-6091b380977d"
 #define ROLE_ID_CA_ADMIN              "b1be1c3e-b65d-4f19-8427-f6fa0d97feb9"
 #define ROLE_ID_AUTH_ADMIN            "c4e39bd9-1100-46d3-8c65-fb160da0071f"

@@ -115,6 +115,15 @@ static struct MHD_Response *static_body(const char *s, size_t len)
 int http_reply_queue(struct http_req *r, unsigned status, struct MHD_Response *resp,
                      size_t body_len)
 {
+	if (r->capture && !r->replied) {
+		/* a $batch inner request: the body was captured by the caller */
+		if (resp)
+			MHD_destroy_response(resp);
+		r->capture->status = status;
+		r->replied = true;
+		r->status = status;
+		return TG_OK;
+	}
 	if (r->replied) {
 		log_error("second response for request %s (status %u) dropped",
 		          r->request_id, status);
@@ -203,6 +212,8 @@ int http_reply_json(struct http_req *r, unsigned status, const json_t *j)
 	struct MHD_Response *resp = http_json_response(j, &len);
 	if (!resp)
 		log_error("cannot serialize the JSON answer to request %s", r->request_id);
+	if (r->capture && resp && !r->capture->body)
+		r->capture->body = json_dumps(j, JSON_COMPACT);
 	return http_reply_queue(r, status, resp, len);
 }
 
@@ -228,6 +239,10 @@ int http_reply_error(struct http_req *r, unsigned status, const char *code,
 {
 	size_t len;
 	struct MHD_Response *resp = http_error_response(r, status, code, message, &len);
+	if (r->capture) {
+		snprintf(r->capture->code, sizeof r->capture->code, "%s", code ? code : "");
+		snprintf(r->capture->message, sizeof r->capture->message, "%s", message ? message : "");
+	}
 	return http_reply_queue(r, status, resp, len);
 }
 

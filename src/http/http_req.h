@@ -60,6 +60,25 @@ struct http_req {
 	bool replied;                 /* a response was queued */
 	unsigned status;              /* status of the queued response */
 	size_t resp_bytes;            /* body bytes of the queued response */
+
+	/* JSON $batch (http_graph_batch.c): an inner request answered into
+	 * memory instead of to libmicrohttpd; NULL for real requests */
+	struct http_capture *capture;
+};
+
+#define HTTP_CAPTURE_ARGS 16
+/* What a $batch inner request brings and what its answer was. */
+struct http_capture {
+	/* in: the inner request's query arguments (decoded) and Content-Type */
+	size_t nargs;
+	const char *keys[HTTP_CAPTURE_ARGS];
+	const char *values[HTTP_CAPTURE_ARGS];
+	const char *content_type;
+	/* out: set by http_reply_* */
+	unsigned status;
+	char *body;                   /* malloc'd JSON text, or NULL */
+	char code[64];                /* Graph error code of http_reply_error */
+	char message[512];            /* and its message */
 };
 
 /* A request header (case-insensitive name) or NULL; MHD-owned string. */

@@ -89,4 +89,29 @@ int http_oidc_introspect(struct http_req *r);  /* POST /{t}/oauth2/v2.0/introspe
 int http_oidc_revoke(struct http_req *r);      /* POST /{t}/oauth2/v2.0/revoke */
 int http_oidc_logout(struct http_req *r);      /* GET, POST /{t}/oauth2/v2.0/logout */
 
+/* http_graph_users.c: the admin API's users and per-user MFA (the Bearer
+ * token and the role table are checked by each handler: http_graph.h) */
+int http_graph_users_list(struct http_req *r);          /* GET /{t}/v1.0/users */
+int http_graph_users_create(struct http_req *r);        /* POST /{t}/v1.0/users */
+int http_graph_user_item(struct http_req *r);           /* GET, PATCH, DELETE /{t}/v1.0/users/{id|upn} */
+int http_graph_user_requirements(struct http_req *r);   /* GET, PATCH /{t}/beta/users/{id|upn}/authentication/requirements */
+int http_graph_mfa_bulk(struct http_req *r);            /* POST /{t}/tollgate/v1/perUserMfa/bulk */
+/* http_graph_batch.c: JSON $batch of up to 20 requests through this table */
+int http_graph_batch(struct http_req *r);               /* POST /{t}/v1.0/$batch, /{t}/beta/$batch */
+/* http_graph_policy.c: security defaults and the MFA service settings */
+int http_graph_security_defaults(struct http_req *r);   /* GET, PATCH /{t}/v1.0/policies/identitySecurityDefaultsEnforcementPolicy */
+int http_graph_mfa_settings(struct http_req *r);        /* GET, PATCH /{t}/tollgate/v1/mfaServiceSettings */
+
+/* http_graph_ca.c: Conditional Access policies, named locations,
+ * templates, what-if and impact replay (docs/admin-api.md) */
+int http_graph_ca_policies(struct http_req *r);   /* GET, POST /{t}/v1.0/identity/conditionalAccess/policies; GET, PATCH, DELETE .../{id} */
+int http_graph_ca_locations(struct http_req *r);  /* the same for .../namedLocations */
+int http_graph_ca_template(struct http_req *r);   /* POST /{t}/tollgate/v1/conditionalAccess/templates/{name} */
+int http_graph_ca_whatif(struct http_req *r);     /* POST /{t}/tollgate/v1/conditionalAccess/whatIf */
+int http_graph_ca_impact(struct http_req *r);     /* POST /{t}/tollgate/v1/conditionalAccess/impact */
+
+/* http_graph_logs.c: the sign-in log and the directory audit log */
+int http_graph_signins(struct http_req *r);          /* GET /{t}/beta/auditLogs/signIns[/{id}] */
+int http_graph_directory_audits(struct http_req *r); /* GET /{t}/v1.0/auditLogs/directoryAudits */
+
 #endif

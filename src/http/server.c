@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include "base/err.h"
@@ -30,11 +31,19 @@
 
 const char *http_req_header(const struct http_req *r, const char *name)
 {
+	if (r->capture && strcasecmp(name, MHD_HTTP_HEADER_CONTENT_TYPE) == 0)
+		return r->capture->content_type;
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
 const char *http_req_query(const struct http_req *r, const char *name)
 {
+	if (r->capture) {
+		for (size_t i = 0; i < r->capture->nargs; i++)
+			if (strcmp(r->capture->keys[i], name) == 0)
+				return r->capture->values[i];
+		return NULL;
+	}
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
