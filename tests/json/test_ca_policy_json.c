@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT
  * Graph conditionalAccessPolicy JSON: the Graph documentation examples
- * (reference/entra.md §3.4, requests and 201 responses, in tests/json/data)
+ * (reference/entra.md §3.4, requests and 201 responses, in tests/json/fixtures)
  * round-trip (parse -> serialise -> parse gives an equal struct, and the
  * canonical text is stable), the request and its response parse to the
  * same policy, and bad documents of many kinds are refused with the exact
@@ -12,13 +12,13 @@
 #include "base/str.h"
 #include "json/ca_policy_json.h"
 
-/* Read tests/json/data/<name> (TG_TEST_SRCDIR, or the source tree when run
+/* Read tests/json/fixtures/<name> (TG_TEST_SRCDIR, or the source tree when run
  * by hand from the build directory). Caller frees. */
 static char *load(const char *name, size_t *len_out)
 {
 	const char *src = getenv("TG_TEST_SRCDIR");
 	char path[1024];
-	snprintf(path, sizeof path, "%s/tests/json/data/%s", src ? src : "..", name);
+	snprintf(path, sizeof path, "%s/tests/json/fixtures/%s", src ? src : "..", name);
 	FILE *f = fopen(path, "rb");
 	if (!f) {
 		TG_T_FAIL("cannot open %s", path);

@@ -14,7 +14,7 @@ static char *load(const char *name, size_t *len_out)
 {
 	const char *src = getenv("TG_TEST_SRCDIR");
 	char path[1024];
-	snprintf(path, sizeof path, "%s/tests/json/data/%s", src ? src : "..", name);
+	snprintf(path, sizeof path, "%s/tests/json/fixtures/%s", src ? src : "..", name);
 	FILE *f = fopen(path, "rb");
 	if (!f) {
 		TG_T_FAIL("cannot open %s", path);
