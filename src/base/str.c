@@ -215,6 +215,19 @@ int tg_time_parse_iso(const char *s, int64_t *out)
 	return TG_OK;
 }
 
+int tg_time_parse_when(const char *s, int64_t now, int64_t *out)
+{
+	int64_t v;
+	if (strcmp(s, "now") == 0)
+		v = now;
+	else if (tg_duration_parse(s, &v) == TG_OK)
+		v = now - v;
+	else if (tg_time_parse_iso(s, &v) != TG_OK)
+		return TG_ERR_INVALID;
+	*out = v;
+	return TG_OK;
+}
+
 int tg_duration_parse(const char *s, int64_t *out)
 {
 	size_t n = strlen(s);

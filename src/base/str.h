@@ -35,6 +35,8 @@ bool tg_has_ctl(const char *s);
 void tg_time_iso(int64_t t, char out[TG_TIME_ISO_LEN]);
 /* Accepts "YYYY-MM-DDTHH:MM:SS[.frac](Z|+hh:mm|-hh:mm)" or "YYYY-MM-DD". */
 int tg_time_parse_iso(const char *s, int64_t *out);
+/* "now", a duration back from now ("2h", "7d"), or an ISO-8601 time. */
+int tg_time_parse_when(const char *s, int64_t now, int64_t *out);
 /* Duration such as "30s", "15m", "24h", "7d", "2w"; seconds out. */
 int tg_duration_parse(const char *s, int64_t *out);
 

@@ -369,11 +369,7 @@ int cli_audit_list(struct cli *c, int argc, char **argv)
 	if (r)
 		return r;
 	if (since) {
-		if (tg_duration_parse(since, &v) == TG_OK)
-			q.since = svc_now(&c->sv) - v;
-		else if (tg_time_parse_iso(since, &v) == TG_OK)
-			q.since = v;
-		else
+		if (tg_time_parse_when(since, svc_now(&c->sv), &q.since))
 			return cli_usage_err(c, "--since must be a duration (24h, 7d) or an ISO-8601 time");
 	}
 	q.tenant_id = c->tenant.id;

@@ -16,20 +16,6 @@
 #include "store/store_policy.h"
 #include "svc/svc_signin.h"
 
-/* A time: "now", a duration back from now ("2h"), or ISO-8601. */
-static int parse_when(const char *s, int64_t now, int64_t *out)
-{
-	int64_t v;
-	if (strcmp(s, "now") == 0)
-		v = now;
-	else if (tg_duration_parse(s, &v) == TG_OK)
-		v = now - v;
-	else if (tg_time_parse_iso(s, &v) != TG_OK)
-		return TG_ERR_INVALID;
-	*out = v;
-	return TG_OK;
-}
-
 static void methods_text(unsigned methods, char *buf, size_t size)
 {
 	size_t len = 0;
@@ -85,11 +71,11 @@ static int build_request(struct cli *c, const struct signin_opts *o, struct svc_
 static int request_times(struct cli *c, const struct signin_opts *o, struct svc_signin_request *req)
 {
 	int64_t now = svc_now(&c->sv);
-	if (o->at && parse_when(o->at, now, &now))
+	if (o->at && tg_time_parse_when(o->at, now, &now))
 		return cli_usage_err(c, "--at must be \"now\", a duration back (2h, 3d) or an ISO-8601 time");
 	req->now = now;
 	if (o->mfa_at) {
-		if (parse_when(o->mfa_at, now, &req->mfa_at) || req->mfa_at <= 0 || req->mfa_at > now)
+		if (tg_time_parse_when(o->mfa_at, now, &req->mfa_at) || req->mfa_at <= 0 || req->mfa_at > now)
 			return cli_usage_err(c, "--mfa-at must be \"now\", a duration back (2h, 3d) or an ISO-8601 "
 			                     "time not after the sign-in");
 		req->mfa_this_signin = req->mfa_at == now;
@@ -151,34 +137,6 @@ static void print_decision(const struct svc_signin_result *res)
 	}
 }
 
-static json_t *decision_json(const struct svc_signin_result *res)
-{
-	struct signin_record rec;
-	struct signin_json_meta meta = {.client = res->in.client};
-	json_t *o = NULL;
-	signin_record_init(&rec);
-	if (signin_build(&res->in, &res->d, "00000000-0000-4000-8000-000000000000", NULL, &rec) == TG_OK)
-		o = signin_to_json(&rec, &meta);
-	signin_record_cleanup(&rec);
-	if (!o)
-		return NULL;
-	json_object_del(o, "id");
-	json_object_del(o, "originalRequestId");
-	json_object_del(o, "correlationId");
-	json_t *src = json_array();
-	for (size_t i = 0; i < res->d.n_sources; i++) {
-		const struct decision_source *s = &res->d.sources[i];
-		json_array_append_new(src, json_pack("{s:s,s:s,s:s,s:s*,s:b}", "requirementProvider",
-		                                     decision_provider_name(s->provider), "status",
-		                                     decision_status_name(s->status), "detail", s->detail ? s->detail : "",
-		                                     "resultDetail", s->result_detail, "riskBased", s->risk_based));
-	}
-	json_object_set_new(o, "requirementSources", src);
-	if (res->d.can_skip)
-		json_object_set_new(o, "registrationDaysLeft", json_integer(res->d.days_left));
-	return o;
-}
-
 int cli_whatif(struct cli *c, int argc, char **argv)
 {
 	struct signin_opts o;
@@ -198,7 +156,7 @@ int cli_whatif(struct cli *c, int argc, char **argv)
 		return cli_svc_err(c);
 	}
 	if (c->json) {
-		json_t *j = decision_json(&res);
+		json_t *j = svc_whatif_json(&res);
 		svc_signin_result_cleanup(&res);
 		return cli_print_json(j);
 	}
@@ -314,9 +272,9 @@ int cli_signins_list(struct cli *c, int argc, char **argv)
 	if (r)
 		return r;
 	int64_t now = svc_now(&c->sv);
-	if (since && (parse_when(since, now, &q.since) || q.since <= 0))
+	if (since && (tg_time_parse_when(since, now, &q.since) || q.since <= 0))
 		return cli_usage_err(c, "--since must be a duration (24h, 7d) or an ISO-8601 time");
-	if (until && (parse_when(until, now, &q.until) || q.until <= 0))
+	if (until && (tg_time_parse_when(until, now, &q.until) || q.until <= 0))
 		return cli_usage_err(c, "--until must be a duration back (1h) or an ISO-8601 time");
 	struct svc_app a;
 	if (app) {
@@ -414,35 +372,6 @@ int cli_signins_show(struct cli *c, int argc, char **argv)
 
 /* ------------------------------------------------------------ policy impact */
 
-static json_t *impact_json(const struct svc_impact_report *rep)
-{
-	char since[TG_TIME_ISO_LEN], until[TG_TIME_ISO_LEN];
-	tg_time_iso(rep->since, since);
-	tg_time_iso(rep->until, until);
-	json_t *rows = json_array();
-	for (size_t i = 0; i < rep->n_rows; i++) {
-		const struct svc_impact_row *w = &rep->rows[i];
-		json_array_append_new(rows, json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I}",
-		                                      "userId", w->user_id, "userPrincipalName", w->upn,
-		                                      "appId", w->app_id, "appDisplayName", w->app_name,
-		                                      "signIns", (json_int_t)w->signins, "applied", (json_int_t)w->applied,
-		                                      "blocked", (json_int_t)w->blocked,
-		                                      "prompted", (json_int_t)w->prompted,
-		                                      "newlyBlocked", (json_int_t)w->newly_blocked,
-		                                      "newlyPrompted", (json_int_t)w->newly_prompted));
-	}
-	return json_pack("{s:o,s:s,s:s,s:I,s:I,s:I,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:b,s:o}",
-	                 "draft", ca_policy_to_json(&rep->draft), "since", since, "until", until,
-	                 "replayed", (json_int_t)rep->replayed,
-	                 "skippedUnknownUser", (json_int_t)rep->skipped_unknown_user,
-	                 "skippedUnreadable", (json_int_t)rep->skipped_unreadable, "truncated", rep->truncated,
-	                 "applied", (json_int_t)rep->applied, "blocked", (json_int_t)rep->blocked,
-	                 "prompted", (json_int_t)rep->prompted, "newlyBlocked", (json_int_t)rep->newly_blocked,
-	                 "newlyPrompted", (json_int_t)rep->newly_prompted,
-	                 "changedWithoutDraft", (json_int_t)rep->changed_without_draft,
-	                 "securityDefaultsOn", rep->security_defaults_on, "byUserAndApp", rows);
-}
-
 static void print_impact(const struct svc_impact_report *rep)
 {
 	char since[TG_TIME_ISO_LEN], until[TG_TIME_ISO_LEN];
@@ -494,8 +423,8 @@ int cli_policy_impact(struct cli *c, int argc, char **argv)
 		return r;
 	}
 	int64_t now = svc_now(&c->sv), from = now - 7 * 86400, to = now;
-	if ((since && (parse_when(since, now, &from) || from <= 0)) ||
-	    (until && (parse_when(until, now, &to) || to <= 0))) {
+	if ((since && (tg_time_parse_when(since, now, &from) || from <= 0)) ||
+	    (until && (tg_time_parse_when(until, now, &to) || to <= 0))) {
 		free(text);
 		return cli_usage_err(c, "--since and --until take a duration back (7d, 24h) or an ISO-8601 time");
 	}
@@ -508,7 +437,7 @@ int cli_policy_impact(struct cli *c, int argc, char **argv)
 		return cli_svc_err(c);
 	}
 	if (c->json) {
-		json_t *j = impact_json(&rep);
+		json_t *j = svc_impact_json(&rep);
 		svc_impact_report_cleanup(&rep);
 		return cli_print_json(j);
 	}

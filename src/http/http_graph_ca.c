@@ -301,49 +301,6 @@ out:
 
 /* ---------------------------------------------------------------- what-if */
 
-/* "now", a duration back ("2h"), or ISO 8601 */
-static int parse_when(const char *s, int64_t now, int64_t *out)
-{
-	int64_t v;
-	if (strcmp(s, "now") == 0)
-		v = now;
-	else if (tg_duration_parse(s, &v) == TG_OK)
-		v = now - v;
-	else if (tg_time_parse_iso(s, &v) != TG_OK)
-		return TG_ERR_INVALID;
-	*out = v;
-	return TG_OK;
-}
-
-static json_t *decision_json(const struct svc_signin_result *res)
-{
-	struct signin_record rec;
-	struct signin_json_meta meta = {.client = res->in.client};
-	json_t *o = NULL;
-	signin_record_init(&rec);
-	if (signin_build(&res->in, &res->d, "00000000-0000-4000-8000-000000000000", NULL, &rec) == TG_OK)
-		o = signin_to_json(&rec, &meta);
-	signin_record_cleanup(&rec);
-	if (!o)
-		return NULL;
-	json_object_del(o, "id");
-	json_object_del(o, "originalRequestId");
-	json_object_del(o, "correlationId");
-	json_t *src = json_array();
-	for (size_t i = 0; i < res->d.n_sources; i++) {
-		const struct decision_source *s = &res->d.sources[i];
-		json_array_append_new(src, json_pack("{s:s,s:s,s:s,s:s*,s:b}", "requirementProvider",
-		                                     decision_provider_name(s->provider), "status",
-		                                     decision_status_name(s->status), "detail",
-		                                     s->detail ? s->detail : "", "resultDetail", s->result_detail,
-		                                     "riskBased", s->risk_based));
-	}
-	json_object_set_new(o, "requirementSources", src);
-	if (res->d.can_skip)
-		json_object_set_new(o, "registrationDaysLeft", json_integer(res->d.days_left));
-	return o;
-}
-
 static int whatif_request(json_t *body, int64_t now, struct svc_signin_request *req, struct json_err *je)
 {
 	static const struct json_member members[] = {
@@ -392,7 +349,7 @@ static int whatif_request(json_t *body, int64_t now, struct svc_signin_request *
 	req->credential = DECISION_CRED_PASSWORD;
 	req->now = now;
 	if (mfa_at) {
-		if (parse_when(mfa_at, now, &req->mfa_at) || req->mfa_at <= 0 || req->mfa_at > now)
+		if (tg_time_parse_when(mfa_at, now, &req->mfa_at) || req->mfa_at <= 0 || req->mfa_at > now)
 			return json_fail(je, NULL, "mfaAt: must be \"now\", a duration back (2h, 3d) or an "
 			                 "ISO-8601 time not in the future");
 		req->mfa_this_signin = req->mfa_at == now;
@@ -425,7 +382,7 @@ int http_graph_ca_whatif(struct http_req *r)
 		e = reply_svc(r, &g, e, NULL);
 		goto out;
 	}
-	json_t *j = decision_json(&res);
+	json_t *j = svc_whatif_json(&res);
 	e = j ? http_reply_json_take(r, 200, j) : http_reply_err(r, TG_ERR_INTERNAL, "what-if record");
 out:
 	json_decref(body);
@@ -435,36 +392,6 @@ out:
 }
 
 /* ---------------------------------------------------------------- impact */
-
-static json_t *impact_json(const struct svc_impact_report *rep)
-{
-	char since[TG_TIME_ISO_LEN], until[TG_TIME_ISO_LEN];
-	tg_time_iso(rep->since, since);
-	tg_time_iso(rep->until, until);
-	json_t *rows = json_array();
-	for (size_t i = 0; i < rep->n_rows; i++) {
-		const struct svc_impact_row *w = &rep->rows[i];
-		json_array_append_new(rows, json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I}",
-		                                      "userId", w->user_id, "userPrincipalName", w->upn,
-		                                      "appId", w->app_id, "appDisplayName", w->app_name,
-		                                      "signIns", (json_int_t)w->signins,
-		                                      "applied", (json_int_t)w->applied,
-		                                      "blocked", (json_int_t)w->blocked,
-		                                      "prompted", (json_int_t)w->prompted,
-		                                      "newlyBlocked", (json_int_t)w->newly_blocked,
-		                                      "newlyPrompted", (json_int_t)w->newly_prompted));
-	}
-	return json_pack("{s:o,s:s,s:s,s:I,s:I,s:I,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:b,s:o}",
-	                 "draft", ca_policy_to_json(&rep->draft), "since", since, "until", until,
-	                 "replayed", (json_int_t)rep->replayed,
-	                 "skippedUnknownUser", (json_int_t)rep->skipped_unknown_user,
-	                 "skippedUnreadable", (json_int_t)rep->skipped_unreadable, "truncated", rep->truncated,
-	                 "applied", (json_int_t)rep->applied, "blocked", (json_int_t)rep->blocked,
-	                 "prompted", (json_int_t)rep->prompted, "newlyBlocked", (json_int_t)rep->newly_blocked,
-	                 "newlyPrompted", (json_int_t)rep->newly_prompted,
-	                 "changedWithoutDraft", (json_int_t)rep->changed_without_draft,
-	                 "securityDefaultsOn", rep->security_defaults_on, "byUserAndApp", rows);
-}
 
 int http_graph_ca_impact(struct http_req *r)
 {
@@ -501,8 +428,8 @@ int http_graph_ca_impact(struct http_req *r)
 		goto out;
 	}
 	int64_t now = svc_now(&g.c->sv), from = now - 7 * 86400, to = now;
-	if ((since && (parse_when(since, now, &from) || from <= 0)) ||
-	    (until && (parse_when(until, now, &to) || to <= 0))) {
+	if ((since && (tg_time_parse_when(since, now, &from) || from <= 0)) ||
+	    (until && (tg_time_parse_when(until, now, &to) || to <= 0))) {
 		e = http_reply_err(r, TG_ERR_INVALID,
 		                   "since, until: a duration back (7d, 24h), \"now\" or an ISO-8601 time");
 		goto out;
@@ -520,7 +447,7 @@ int http_graph_ca_impact(struct http_req *r)
 		e = reply_svc(r, &g, e, &je);
 		goto out;
 	}
-	e = http_reply_json_take(r, 200, impact_json(&rep));
+	e = http_reply_json_take(r, 200, svc_impact_json(&rep));
 out:
 	free(text);
 	json_decref(body);

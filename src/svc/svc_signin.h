@@ -10,6 +10,7 @@
  * reference to a shared, immutable policy snapshot. */
 #ifndef TG_SVC_SVC_SIGNIN_H
 #define TG_SVC_SVC_SIGNIN_H
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -186,5 +187,12 @@ void svc_impact_report_cleanup(struct svc_impact_report *rep);   /* frees and re
 int svc_policy_impact(struct svc *sv, const struct tg_tenant *t, const char *json, size_t len,
                       int64_t since, int64_t until, struct svc_impact_report *rep,
                       struct json_err *jerr);
+
+/* JSON of a what-if result: the sign-in record the decision would log (no
+ * id), plus requirementSources and registrationDaysLeft. New reference;
+ * NULL on allocation failure. */
+json_t *svc_whatif_json(const struct svc_signin_result *res);
+/* JSON of a policy impact report (totals and byUserAndApp rows). */
+json_t *svc_impact_json(const struct svc_impact_report *rep);
 
 #endif

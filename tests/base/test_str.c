@@ -69,6 +69,21 @@ static void durations(void)
 	CHECK_INT(tg_duration_parse("3y", &d), TG_ERR_INVALID);
 }
 
+static void when_times(void)
+{
+	int64_t t = 0;
+	CHECK_OK(tg_time_parse_when("now", 1000000, &t));
+	CHECK_INT(t, 1000000);
+	CHECK_OK(tg_time_parse_when("2h", 1000000, &t));
+	CHECK_INT(t, 1000000 - 7200);
+	CHECK_OK(tg_time_parse_when("2026-11-22T19:15:57Z", 0, &t));
+	CHECK_INT(t, 1795374957);
+	t = 42;
+	CHECK_INT(tg_time_parse_when("yesterday", 1000000, &t), TG_ERR_INVALID);
+	CHECK_INT(tg_time_parse_when("", 1000000, &t), TG_ERR_INVALID);
+	CHECK_INT(t, 42); /* untouched on failure */
+}
+
 static void buffer_max(void)
 {
 	struct tg_buf b;
@@ -110,6 +125,7 @@ int main(void)
 	TEST(utf8_validation);
 	TEST(iso_times);
 	TEST(durations);
+	TEST(when_times);
 	TEST(buffer_max);
 	TEST(secret_buffer_grows);
 	TEST(bounded_copy);
