@@ -967,6 +967,20 @@ int svc_flow_verify(struct svc_flow *f, const struct tg_tenant *t, const char *t
 	return TG_OK;
 }
 
+/* Changes the user makes to their own methods are audited as theirs:
+ * swap the service's actor for "user:<upn>" around the call. saved must be
+ * sizeof f->sv->actor bytes; act_restore puts the previous actor back. */
+static void act_as_user(struct svc_flow *f, const char *upn, char *saved)
+{
+	tg_strlcpy(saved, f->sv->actor, sizeof f->sv->actor);
+	snprintf(f->sv->actor, sizeof f->sv->actor, "user:%s", upn);
+}
+
+static void act_restore(struct svc_flow *f, const char *saved)
+{
+	tg_strlcpy(f->sv->actor, saved, sizeof f->sv->actor);
+}
+
 int svc_flow_register_app(struct svc_flow *f, const struct tg_tenant *t, const char *token,
                           const struct svc_flow_req *rq, struct svc_totp_enrollment *enr,
                           struct svc_flow_state *out)
@@ -978,10 +992,9 @@ int svc_flow_register_app(struct svc_flow *f, const struct tg_tenant *t, const c
 	if (r)
 		return r;
 	char actor[sizeof f->sv->actor];
-	tg_strlcpy(actor, f->sv->actor, sizeof actor);
-	snprintf(f->sv->actor, sizeof f->sv->actor, "user:%s", x.upn);
+	act_as_user(f, x.upn, actor);
 	r = svc_totp_register(f->auth, t, x.uid, NULL, enr);
-	tg_strlcpy(f->sv->actor, actor, sizeof f->sv->actor);
+	act_restore(f, actor);
 	if (r)
 		return r;
 	tg_strlcpy(x.pm, enr->method_id, sizeof x.pm);
@@ -1006,10 +1019,9 @@ int svc_flow_register_activate(struct svc_flow *f, const struct tg_tenant *t, co
 	if (!x.pm[0] || !code)
 		return svc_fail(f->sv, TG_ERR_CONFLICT, "start setting up the authenticator app first");
 	char actor[sizeof f->sv->actor];
-	tg_strlcpy(actor, f->sv->actor, sizeof actor);
-	snprintf(f->sv->actor, sizeof f->sv->actor, "user:%s", x.upn);
+	act_as_user(f, x.upn, actor);
 	r = svc_oath_activate(f->auth, t, x.uid, x.pm, code);
-	tg_strlcpy(f->sv->actor, actor, sizeof f->sv->actor);
+	act_restore(f, actor);
 	if (r) {
 		if (r == TG_ERR_DENIED)
 			svc_fail(f->sv, r, "The code is wrong. Check the time on your phone and try again.");
@@ -1038,12 +1050,11 @@ int svc_flow_register_contact(struct svc_flow *f, const struct tg_tenant *t, con
 	if ((kind != CA_METHOD_SMS && kind != CA_METHOD_VOICE && kind != CA_METHOD_EMAIL) || !value)
 		return svc_fail(f->sv, TG_ERR_INVALID, "choose a phone number or an email address");
 	char actor[sizeof f->sv->actor];
-	tg_strlcpy(actor, f->sv->actor, sizeof actor);
-	snprintf(f->sv->actor, sizeof f->sv->actor, "user:%s", x.upn);
+	act_as_user(f, x.upn, actor);
 	struct store_method m;
 	r = kind == CA_METHOD_EMAIL ? svc_email_add(f->auth, t, x.uid, value, &m)
 	                            : svc_phone_add(f->auth, t, x.uid, value, PHONE_TYPE_MOBILE, &m);
-	tg_strlcpy(f->sv->actor, actor, sizeof f->sv->actor);
+	act_restore(f, actor);
 	if (r && r != TG_ERR_EXISTS && r != TG_ERR_CONFLICT)
 		return r;
 	struct svc_code_sent sent;
@@ -1157,8 +1168,7 @@ int svc_flow_change_password(struct svc_flow *f, const struct tg_tenant *t, cons
 	if (current_len == next_len && memcmp(current, next, next_len) == 0)
 		return svc_fail(f->sv, TG_ERR_INVALID, "The new password must be different from the current one.");
 	char actor[sizeof f->sv->actor];
-	tg_strlcpy(actor, f->sv->actor, sizeof actor);
-	snprintf(f->sv->actor, sizeof f->sv->actor, "user:%s", x.upn);
+	act_as_user(f, x.upn, actor);
 	r = svc_user_set_password(f->sv, t, x.uid, next, next_len, false);
 	if (!r) {
 		/* a secure password change remediates user risk (as Entra's
@@ -1170,7 +1180,7 @@ int svc_flow_change_password(struct svc_flow *f, const struct tg_tenant *t, cons
 			log_warn("could not clear the user risk of %s: %s", x.upn, f->sv->err);
 		f->sv->err[0] = '\0';
 	}
-	tg_strlcpy(f->sv->actor, actor, sizeof f->sv->actor);
+	act_restore(f, actor);
 	if (r)
 		return r;
 	x.pwc = true;
