@@ -295,6 +295,16 @@ static void totp_challenge(void)
 	teardown(&e);
 }
 
+struct actor_check { const char *action; const char *actor; int found; };
+
+static int actor_cb(const struct tg_audit *a, void *arg)
+{
+	struct actor_check *c = arg;
+	if (strcmp(a->action, c->action) == 0 && strcmp(a->actor, c->actor) == 0)
+		c->found++;
+	return 0;
+}
+
 static void registration_interrupt(void)
 {
 	struct env e;
@@ -325,6 +335,16 @@ static void registration_interrupt(void)
 	struct tg_user u;
 	CHECK_OK(svc_user_find(&e.sv, &e.t, "nora@contoso.test", &u));
 	CHECK_INT(u.mfa_state, MFA_STATE_ENFORCED);
+	/* the user's own registration is audited as theirs, and the service's
+	 * actor is restored afterwards */
+	struct actor_check reg = {"method.register", "user:nora@contoso.test", 0};
+	struct actor_check act = {"method.activate", "user:nora@contoso.test", 0};
+	struct audit_query aq = {.tenant_id = e.t.id};
+	CHECK_OK(store_audit_list(e.st, &aq, actor_cb, &reg));
+	CHECK_OK(store_audit_list(e.st, &aq, actor_cb, &act));
+	CHECK_INT(reg.found, 1);
+	CHECK_INT(act.found, 1);
+	CHECK(strncmp(e.sv.actor, "user:", 5) != 0);
 	teardown(&e);
 }
 
