@@ -306,43 +306,19 @@ static const char *amr_of(unsigned kind)
 	}
 }
 
-/* The user's methods by type, as CA_METHOD_* bits of active methods. */
-struct typed {
-	unsigned bits;
-};
-
-static int typed_cb(const struct store_method *m, void *arg)
-{
-	struct typed *ty = arg;
-	if (m->status != STORE_METHOD_ACTIVE)
-		return 0;
-	if (strcmp(m->kind, STORE_KIND_SOFTWARE_OATH) == 0)
-		ty->bits |= CA_METHOD_SOFTWARE_OATH;
-	else if (strcmp(m->kind, STORE_KIND_HARDWARE_OATH) == 0)
-		ty->bits |= CA_METHOD_HARDWARE_OATH;
-	else if (strcmp(m->kind, STORE_KIND_EMAIL) == 0)
-		ty->bits |= CA_METHOD_EMAIL;
-	else if (strcmp(m->kind, STORE_KIND_PHONE) == 0) {
-		unsigned ch = phone_channels((enum phone_type)m->phone_type, m->detail);
-		if (ch & PHONE_CHANNEL_SMS)
-			ty->bits |= CA_METHOD_SMS;
-		if (ch & PHONE_CHANNEL_VOICE)
-			ty->bits |= CA_METHOD_VOICE;
-	}
-	return 0;
-}
-
 /* Methods to offer for an MFA prompt: the user's active methods allowed by
  * the verification options, narrowed to what the decision accepts when
  * that leaves any; recovery codes when some are unused. */
 static unsigned offer_methods(struct svc_flow *f, const struct tg_tenant *t, const char *uid,
                               const struct svc_signin_result *res)
 {
-	struct typed ty = {0};
-	if (svc_method_list(f->auth, t, uid, typed_cb, &ty) != TG_OK)
-		ty.bits = 0;
+	unsigned bits = 0;
+	bool has_app_passwords;
+	(void)t;
+	if (svc_signin_user_methods(f->sv, uid, &bits, &has_app_passwords) != TG_OK)
+		bits = 0;
 	const struct decision_tenant *dt = res->in.tenant;
-	unsigned usable = decision_usable_methods(ty.bits, dt->verification_options);
+	unsigned usable = decision_usable_methods(bits, dt->verification_options);
 	unsigned narrowed = usable & res->d.methods;
 	/* an app code satisfies a requirement for either OATH kind */
 	if (res->d.methods & (CA_METHOD_SOFTWARE_OATH | CA_METHOD_HARDWARE_OATH))

@@ -18,6 +18,7 @@
 #include "store/store_oidc.h"
 #include "store/store_policy.h"
 #include "svc/svc_policy_int.h"
+#include "core/phone.h"
 #include "svc/svc_signin.h"
 
 /* -------------------------------------------------------------------- apps */
@@ -94,20 +95,42 @@ int svc_app_resolve(struct svc *sv, const struct tg_tenant *t, const char *key, 
 
 /* -------------------------------------------------------------------- user */
 
+static int typed_cb(const struct store_method *m, void *arg)
+{
+	unsigned *bits = arg;
+	if (m->status != STORE_METHOD_ACTIVE)
+		return 0;
+	if (strcmp(m->kind, STORE_KIND_SOFTWARE_OATH) == 0)
+		*bits |= CA_METHOD_SOFTWARE_OATH;
+	else if (strcmp(m->kind, STORE_KIND_HARDWARE_OATH) == 0)
+		*bits |= CA_METHOD_HARDWARE_OATH;
+	else if (strcmp(m->kind, STORE_KIND_EMAIL) == 0)
+		*bits |= CA_METHOD_EMAIL;
+	else if (strcmp(m->kind, STORE_KIND_PHONE) == 0) {
+		unsigned ch = phone_channels((enum phone_type)m->phone_type, m->detail);
+		if (ch & PHONE_CHANNEL_SMS)
+			*bits |= CA_METHOD_SMS;
+		if (ch & PHONE_CHANNEL_VOICE)
+			*bits |= CA_METHOD_VOICE;
+	}
+	return 0;
+}
+
 int svc_signin_user_methods(struct svc *sv, const char *user_id, unsigned *methods_out,
                             bool *app_passwords_out)
 {
-	/* HOOK (authentication methods issue): replace the count with the
-	 * typed bitmask of the user's active methods (software/hardware OATH,
-	 * SMS and voice by phone type, email, recovery codes). */
-	int64_t n = 0, ap = 0;
-	int r = store_user_method_count(sv->store, user_id, &n);
+	/* The user's active methods by type (CA_METHOD_* bits): the decision
+	 * needs them for authentication strengths and verification options,
+	 * the sign-in flow to know what to offer. */
+	unsigned bits = 0;
+	int64_t ap = 0;
+	int r = store_method_list(sv->store, user_id, typed_cb, &bits);
 	if (r)
 		return svc_store_fail(sv, r, "reading the user's methods");
 	r = store_app_password_count(sv->store, user_id, &ap);
 	if (r && r != TG_ERR_UNSUPPORTED)
 		return svc_store_fail(sv, r, "reading the user's app passwords");
-	*methods_out = n > 0 ? CA_METHOD_SOFTWARE_OATH : 0;
+	*methods_out = bits;
 	*app_passwords_out = r == TG_OK && ap > 0;
 	return TG_OK;
 }

@@ -61,19 +61,16 @@ struct svc_decision_user {
 int svc_decision_user_load(struct svc *sv, const struct tg_tenant *t, const char *user,
                            struct svc_decision_user *out);
 void svc_decision_user_cleanup(struct svc_decision_user *u);   /* accepts NULL */
-/* Registered, active second-factor methods (CA_METHOD_*) and whether any
- * app password exists (store_app_password_count).
- * HOOK (authentication methods issue): today any active method counts as
- * an authenticator app code (store_user_method_count); replace that with
- * the typed bitmask of the user's methods when the auth store offers it. */
+/* Registered, active second-factor methods by type (CA_METHOD_*: software
+ * and hardware OATH, SMS and voice by phone type, email) and whether any
+ * app password exists. The decision and the sign-in flow both use it. */
 int svc_signin_user_methods(struct svc *sv, const char *user_id, unsigned *methods_out,
                             bool *app_passwords_out);
 
 /* Sign-in risk (core/risk.h) of a sign-in by user_id from ip on platform at
  * `now`: the tenant's bad-IP list, the user's successful sign-ins before now
- * (at most TG_MAX_RISK_HISTORY) and recent password failures.
- * HOOK (authentication methods issue): recent failures are 0 until the
- * lockout counters are readable here. */
+ * (at most TG_MAX_RISK_HISTORY) and the wrong-password sign-ins (50126)
+ * of the last RISK_FAILURE_WINDOW seconds. */
 int svc_signin_risk(struct svc *sv, const struct tg_tenant *t, const struct svc_policy_snapshot *snap,
                     const char *user_id, const struct cidr_ip *ip, enum platform platform,
                     int64_t now, struct risk_result *out);

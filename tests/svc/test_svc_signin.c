@@ -51,6 +51,18 @@ static void add_method(struct env *e, const struct tg_user *u)
 		TG_T_FAIL("method for %s", u->upn);
 }
 
+/* An active mobile phone (SMS and voice) for the user. */
+static void add_phone(struct env *e, const struct tg_user *u)
+{
+	static int n;
+	char sql[512];
+	snprintf(sql, sizeof sql, "INSERT INTO auth_method(id,tenant_id,user_id,kind,status,created,detail,phone_type)"
+	         " VALUES('eeeeeeee-0000-4000-8000-%012d','%s','%s','phone',1,1,'+46 701234567',0)", ++n,
+	         e->t.id, u->id);
+	if (exec_sql(sqlite_of(e->st), sql, "test phone"))
+		TG_T_FAIL("phone for %s", u->upn);
+}
+
 static int setup(struct env *e)
 {
 	struct store_open_opts o = {.dsn = ":memory:", .create = true};
@@ -490,6 +502,33 @@ static void log_bad_password(struct env *e, const struct tg_user *u, int64_t whe
 
 /* SPEC 5: many recent password failures for the account make a sign-in
  * high risk; failures older than the window do not count. */
+/* The decision sees the user's methods by type: a user whose only method is
+ * a mobile phone may answer by SMS or voice, not with an app code. */
+static void methods_by_type(void)
+{
+	struct env e;
+	REQUIRE(setup(&e) == 0);
+	struct tg_user pat = add_user(&e, "pat@contoso.test");
+	add_phone(&e, &pat);
+	const char *upn = "pat@contoso.test";
+	struct svc_mfa_report mrep;
+	CHECK_OK(svc_mfa_set(&e.sv, &e.t, MFA_STATE_ENFORCED, &upn, 1, false, false, &mrep));
+	svc_mfa_report_cleanup(&mrep);
+	unsigned bits = 0;
+	bool ap = true;
+	CHECK_OK(svc_signin_user_methods(&e.sv, pat.id, &bits, &ap));
+	CHECK_INT(bits, CA_METHOD_SMS | CA_METHOD_VOICE);
+	CHECK(!ap);
+	struct svc_signin_result res;
+	svc_signin_result_init(&res);
+	struct svc_signin_request r = req_of(upn, APP_PAYROLL, "198.51.100.7", DECISION_CLIENT_BROWSER);
+	CHECK_INT(whatif(&e, &r, &res), DECISION_MFA_REQUIRED);
+	CHECK(res.d.methods & CA_METHOD_SMS);
+	CHECK(!(res.d.methods & CA_METHOD_SOFTWARE_OATH));
+	svc_signin_result_cleanup(&res);
+	teardown(&e);
+}
+
 static void risk_from_recent_password_failures(void)
 {
 	struct env e;
@@ -630,6 +669,7 @@ int main(void)
 	TEST(whatif_conditional_access);
 	TEST(risk_from_bad_ips_history_and_user);
 	TEST(risk_from_recent_password_failures);
+	TEST(methods_by_type);
 	TEST(simulate_starts_the_grace);
 	TEST(signin_log_records_and_queries);
 	TEST(impact_replay_counts);
