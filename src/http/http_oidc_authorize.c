@@ -201,7 +201,8 @@ static int issue_code(struct http_req *r, struct oidc_call *oc, const struct sto
 	oidc_scope_grant(q->scope, scope, sizeof scope);
 	struct svc_code_grant g = {
 		.client_id = app->id, .user_id = s->user_id, .session_id = s->id,
-		.redirect_uri = q->redirect_uri, .code_challenge = q->code_challenge,
+		.redirect_uri = q->redirect_uri, .self_url = oc->tenant_url,
+		.code_challenge = q->code_challenge,
 		.code_challenge_method = q->code_challenge_method, .nonce = q->nonce, .scope = scope,
 		.amr = s->amr, .acr = oidc_acr_of_amr(s->amr), .auth_time = s->auth_time,
 		.mfa_time = s->mfa_time, .mfa_methods = s->mfa_methods,
@@ -308,7 +309,7 @@ int http_oidc_authorize(struct http_req *r)
 		goto out;
 	}
 	/* exact string match (RFC 9700 §2.1) */
-	if (!svc_app_has_redirect_uri(&app, q.redirect_uri)) {
+	if (!svc_app_has_redirect_uri(&app, q.redirect_uri, oc.tenant_url)) {
 		flt = (struct oidc_fault){OIDC_ERR_INVALID_REQUEST,
 		                          "AADSTS50011: The redirect URI does not match the redirect "
 		                          "URIs registered for the application."};
@@ -443,7 +444,7 @@ int http_oidc_logout(struct http_req *r)
 	if (post_uri) {
 		struct store_app app;
 		if (!client_id || svc_app_get(&oc.c->sv, &oc.t, client_id, &app) != TG_OK ||
-		    !svc_app_has_redirect_uri(&app, post_uri)) {
+		    !svc_app_has_redirect_uri(&app, post_uri, oc.tenant_url)) {
 			struct oidc_fault flt = {OIDC_ERR_INVALID_REQUEST,
 				"The post_logout_redirect_uri is not registered for the application "
 				"(or no client_id or id_token_hint names the application)."};

@@ -13,6 +13,7 @@
 static const struct http_route routes[] = {
 	/* path        method  match              auth            handler */
 	{"/",          "GET",  HTTP_MATCH_ASSET,  HTTP_AUTH_NONE, http_static_get},
+	{HTTP_ROUTE_TENANT "admin/", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_admin_page},
 	{HTTP_ROUTE_TENANT "api/signin/begin", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_begin},
 	{HTTP_ROUTE_TENANT "api/signin/change-password", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_change_password},
 	{HTTP_ROUTE_TENANT "api/signin/password", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_password},

@@ -65,6 +65,7 @@ int http_static_send(struct http_req *r, const char *name);
 
 /* http_signin.c: the sign-in page, its JSON API and the legacy endpoint */
 int http_signin_page(struct http_req *r);              /* GET /{t}/signin/ */
+int http_admin_page(struct http_req *r);               /* GET /{t}/admin/ */
 int http_signin_state(struct http_req *r);             /* GET /{t}/api/signin/state */
 int http_signin_begin(struct http_req *r);             /* POST /{t}/api/signin/begin */
 int http_signin_password(struct http_req *r);          /* POST .../password */

@@ -369,6 +369,14 @@ int http_signin_page(struct http_req *r)
 	return http_static_send(r, "signin/index.html");
 }
 
+/* GET /{tenant}/admin/: the admin portal's one page (web/admin/), which
+ * signs its administrator in through this tenant's /authorize as the
+ * built-in "Tollgate admin portal" app and then calls the admin API. */
+int http_admin_page(struct http_req *r)
+{
+	return http_static_send(r, "admin/index.html");
+}
+
 /* ---- the API ------------------------------------------------------------ */
 
 /* GET /{tenant}/api/signin/state */

@@ -25,9 +25,10 @@ static const struct builtin_app {
 	const char *id;
 	const char *name;
 	bool privileged;
+	const char *page;    /* its page under the server's own tenant URL */
 } builtin_apps[] = {
-	{SVC_APP_ADMIN_PORTAL, "Tollgate admin portal", true},
-	{SVC_APP_MY_SIGNINS, "My sign-ins", false},
+	{SVC_APP_ADMIN_PORTAL, "Tollgate admin portal", true, "/admin/"},
+	{SVC_APP_MY_SIGNINS, "My sign-ins", false, "/my/"},
 };
 
 /* ------------------------------------------------------------- validation */
@@ -380,13 +381,20 @@ int svc_app_ensure_builtin_all(struct svc *sv, int *created_out)
 	return r;
 }
 
-bool svc_app_has_redirect_uri(const struct store_app *a, const char *uri)
+bool svc_app_has_redirect_uri(const struct store_app *a, const char *uri, const char *self_url)
 {
 	if (!uri)
 		return false;
 	for (size_t i = 0; i < a->n_redirect_uris; i++)
 		if (strcmp(a->redirect_uris[i], uri) == 0)
 			return true;
+	if (!a->builtin || !self_url || !*self_url)
+		return false;
+	/* a built-in app's own page on this server, compared exactly */
+	size_t n = strlen(self_url);
+	for (size_t i = 0; i < sizeof builtin_apps / sizeof builtin_apps[0]; i++)
+		if (strcmp(a->id, builtin_apps[i].id) == 0)
+			return strncmp(uri, self_url, n) == 0 && strcmp(uri + n, builtin_apps[i].page) == 0;
 	return false;
 }
 

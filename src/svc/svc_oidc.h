@@ -115,8 +115,13 @@ int svc_app_set_redirect_uris(struct svc *sv, const struct tg_tenant *t, const c
 int svc_app_ensure_builtin(struct svc *sv, const struct tg_tenant *t, int *created_out);
 /* svc_app_ensure_builtin for every tenant (server start, upgrades). */
 int svc_app_ensure_builtin_all(struct svc *sv, int *created_out);
-/* true when uri is one of the app's redirect URIs, compared exactly. */
-bool svc_app_has_redirect_uri(const struct store_app *a, const char *uri);
+/* true when uri is one of the app's redirect URIs, compared exactly, or,
+ * for a built-in app, its own page on this server: self_url (the tenant's
+ * URL as this server names it: public_url or a loopback Host, then
+ * "/{tenant}"; NULL = none) followed by "/admin/" for the admin portal and
+ * "/my/" for My sign-ins. The server's own URL is not stored because a
+ * development server's port changes from run to run. */
+bool svc_app_has_redirect_uri(const struct store_app *a, const char *uri, const char *self_url);
 /* true when the app may use grant (STORE_GRANT_*). */
 bool svc_app_allows_grant(const struct store_app *a, unsigned grant);
 
@@ -218,6 +223,7 @@ struct svc_code_grant {
 	const char *user_id;
 	const char *session_id;               /* NULL = none */
 	const char *redirect_uri;             /* exactly as in the request */
+	const char *self_url;                 /* svc_app_has_redirect_uri; NULL = none */
 	const char *code_challenge;           /* NULL = no PKCE (confidential only) */
 	const char *code_challenge_method;    /* "S256" (the only one accepted) */
 	const char *nonce, *scope, *amr, *acr;  /* may be NULL */

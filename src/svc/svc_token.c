@@ -89,7 +89,7 @@ int svc_code_issue(struct svc_oidc *o, const struct tg_tenant *t, const struct s
 	int r = check_app(sv, t, g->client_id, STORE_GRANT_AUTHORIZATION_CODE, a);
 	if (r)
 		goto out;
-	if (!svc_app_has_redirect_uri(a, g->redirect_uri)) {
+	if (!svc_app_has_redirect_uri(a, g->redirect_uri, g->self_url)) {
 		r = svc_fail(sv, TG_ERR_INVALID, "redirect_uri is not registered for the app");
 		goto out;
 	}

@@ -145,9 +145,9 @@ static void apps_create_list_delete(void)
 	CHECK_OK(svc_app_get(&e.sv, &e.t, a.id, &b));
 	CHECK_INT(b.n_redirect_uris, 2);
 	CHECK_STR(b.redirect_uris[1], "http://127.0.0.1:8400/cb");
-	CHECK(svc_app_has_redirect_uri(&b, REDIRECT));
-	CHECK(!svc_app_has_redirect_uri(&b, REDIRECT "/"));
-	CHECK(!svc_app_has_redirect_uri(&b, "HTTPS://app.contoso.test/cb"));
+	CHECK(svc_app_has_redirect_uri(&b, REDIRECT, NULL));
+	CHECK(!svc_app_has_redirect_uri(&b, REDIRECT "/", NULL));
+	CHECK(!svc_app_has_redirect_uri(&b, "HTTPS://app.contoso.test/cb", NULL));
 
 	/* a daemon: client credentials with permissions, RS256 */
 	const char *perms[] = {"User.ReadWrite.All", "AuditLog.Read.All"};
@@ -175,7 +175,21 @@ static void apps_create_list_delete(void)
 	CHECK_OK(svc_app_set_redirect_uris(&e.sv, &e.t, SVC_APP_ADMIN_PORTAL, portal, 1));
 	CHECK_INT(audit_count(&e, "app.redirect_uris"), 1);     /* unchanged: no record */
 	CHECK_OK(svc_app_get(&e.sv, &e.t, SVC_APP_ADMIN_PORTAL, &b));
-	CHECK(svc_app_has_redirect_uri(&b, portal[0]));
+	CHECK(svc_app_has_redirect_uri(&b, portal[0], NULL));
+	/* the portal's own page on this server, exactly; not for other apps */
+	CHECK(svc_app_has_redirect_uri(&b, "http://127.0.0.1:8080/contoso/admin/",
+	                               "http://127.0.0.1:8080/contoso"));
+	CHECK(!svc_app_has_redirect_uri(&b, "http://127.0.0.1:8080/contoso/admin/x",
+	                                "http://127.0.0.1:8080/contoso"));
+	CHECK(!svc_app_has_redirect_uri(&b, "http://127.0.0.1:8080/contoso/my/",
+	                                "http://127.0.0.1:8080/contoso"));
+	CHECK(!svc_app_has_redirect_uri(&b, "http://evil.test/contoso/admin/",
+	                                "http://127.0.0.1:8080/contoso"));
+	CHECK(!svc_app_has_redirect_uri(&b, "http://127.0.0.1:8080/contoso/admin/", NULL));
+	struct store_app other;
+	CHECK_OK(svc_app_get(&e.sv, &e.t, a.id, &other));
+	CHECK(!svc_app_has_redirect_uri(&other, "http://127.0.0.1:8080/contoso/admin/",
+	                                "http://127.0.0.1:8080/contoso"));
 	const char *badu[] = {"http://evil.test/cb"};
 	CHECK_INT(svc_app_set_redirect_uris(&e.sv, &e.t, a.id, badu, 1), TG_ERR_INVALID);
 	env_close(&e);

@@ -6,6 +6,8 @@
 //    data-i18n-attr="attr:key;attr2:key2" (attributes),
 //  - wires buttons carrying data-lang="xx" into a language switch.
 // Usage: import { init, t } from '/js/i18n.js'; await init();
+// A page may add catalogs of its own: await init({ catalogs: ['admin'] })
+// also loads /i18n/admin.<lang>.json and merges it over the shared one.
 
 export const SUPPORTED = ['en', 'sv'];
 export const DEFAULT_LANG = 'en';
@@ -13,6 +15,7 @@ const STORAGE_KEY = 'tollgate.lang';
 
 let current = DEFAULT_LANG;
 let catalog = {};
+let extra = [];            // page catalogs (init's catalogs option)
 const cache = new Map();
 
 function saved() {
@@ -43,14 +46,31 @@ export function pickLanguage() {
   return DEFAULT_LANG;
 }
 
+async function fetchCatalog(file) {
+  if (cache.has(file)) return cache.get(file);
+  const res = await fetch(`/i18n/${file}`, { credentials: 'same-origin' });
+  if (!res.ok) throw new Error(`i18n: ${file}: HTTP ${res.status}`);
+  const data = await res.json();
+  cache.set(file, data);
+  return data;
+}
+
+// Merge b into a (nested objects merged, other values replaced).
+function merge(a, b) {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const both = v && typeof v === 'object' && out[k] && typeof out[k] === 'object';
+    out[k] = both ? merge(out[k], v) : v;
+  }
+  return out;
+}
+
+// The shared catalog of lang merged with the page's own catalogs.
 export async function loadCatalog(lang) {
   if (!SUPPORTED.includes(lang)) lang = DEFAULT_LANG;
-  if (cache.has(lang)) return cache.get(lang);
-  const res = await fetch(`/i18n/${lang}.json`, { credentials: 'same-origin' });
-  if (!res.ok) throw new Error(`i18n: ${lang}.json: HTTP ${res.status}`);
-  const data = await res.json();
-  cache.set(lang, data);
-  return data;
+  const parts = await Promise.all([`${lang}.json`, ...extra.map((n) => `${n}.${lang}.json`)]
+    .map(fetchCatalog));
+  return parts.reduce(merge, {});
 }
 
 function lookup(obj, key) {
@@ -115,7 +135,8 @@ export async function setLanguage(lang, { remember = true } = {}) {
 }
 
 // Pick, load and apply the language, and make [data-lang] buttons switch.
-export async function init() {
+export async function init({ catalogs = [] } = {}) {
+  extra = catalogs.filter((n) => /^[a-z][a-z0-9-]*$/.test(n));
   for (const btn of document.querySelectorAll('[data-lang]')) {
     btn.addEventListener('click', () => {
       setLanguage(btn.dataset.lang).catch((e) => console.error(e));
