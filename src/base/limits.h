@@ -137,4 +137,10 @@
 #define TG_MAX_OIDC_BODY      (16 * 1024) /* a token/introspection/revocation request body */
 #define TG_MAX_OIDC_STATE     2048  /* an authorization request's state (echoed back) */
 
+/* user notifications (docs/internals/notifications.md) */
+#define TG_MAX_NOTIFY_ATTEMPTS 9    /* deliveries tried (over about 23 hours) before giving up */
+#define TG_MAX_NOTIFY_ERROR   256   /* the last delivery error kept with a notice */
+#define TG_MAX_NOTIFY_BATCH   1000  /* notices one run delivers at most */
+#define TG_MAX_NOTIFY_LIST    1000  /* notices one list returns at most */
+
 #endif

@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "cli/cli_int.h"
 #include "store/store.h"
+#include "svc/svc_notify.h"
 
 static const struct cli_cmd commands[] = {
 	{"account unlock", cli_account_unlock, "UPN",
@@ -125,6 +126,20 @@ static const struct cli_cmd commands[] = {
 	 "  Unknown UPNs are reported and the others applied; the summary counts\n"
 	 "  changed / unchanged / not found. Exit status 1 if any UPN was not found.\n"},
 	{"mfa show", cli_mfa_show, "UPN", "show a user's per-user MFA state", NULL},
+	{"notify disable", cli_notify_disable, "",
+	 "stop emailing the tenant's users when MFA is turned on for them", NULL},
+	{"notify enable", cli_notify_enable, "",
+	 "email the tenant's users when MFA is turned on for them (the default)", NULL},
+	{"notify list", cli_notify_list, "[--pending | --failed | --sent] [--limit N]",
+	 "list the notices emailed (or to be emailed) to users, newest first",
+	 "  A notice is queued when an administrator turns per-user MFA on for a user\n"
+	 "  (disabled to enabled or enforced) and delivered by `tollgate serve` in the\n"
+	 "  background, retried for about a day when the mail server fails.\n"
+	 "  --limit   at most N (default 100, at most 1000)\n"},
+	{"notify run", cli_notify_run, "[--max N]",
+	 "deliver the notices due now (what `serve` does every few seconds)",
+	 "  --max   at most N notices (default 100, at most 1000)\n"
+	 "  Exit status 1 when a delivery failed (it stays queued for a retry).\n"},
 	{"policy create", cli_policy_create, "FILE.json",
 	 "create a Conditional Access policy from Graph conditionalAccessPolicy JSON",
 	 "  The document is validated as Graph does; the first fault is reported with\n"
@@ -406,6 +421,7 @@ int cli_open(struct cli *c, bool need_tenant)
 	if (r)
 		return cli_err("configuration: %s", err);
 	log_set_level(c->cfg.log_level);
+	svc_notify_set_enabled(c->cfg.notify.mfa_enabled);
 	struct store_open_opts o = {.dsn = c->cfg.db_path, .create = false};
 	r = store_open("sqlite", &o, &c->store);
 	if (r == TG_ERR_NOT_FOUND)

@@ -17,6 +17,7 @@
 #include "http/http.h"
 #include "http/http_app.h"
 #include "store/store.h"
+#include "svc/svc_notify.h"
 #include "svc/svc_oidc.h"
 
 int cli_init(struct cli *c, int argc, char **argv)
@@ -176,7 +177,18 @@ int cli_serve(struct cli *c, int argc, char **argv)
 	};
 	log_info("tollgate %s serving %s on %s:%u", TG_VERSION, c->cfg.data_dir, c->cfg.listen_host,
 	         c->cfg.port);
+	/* notices to users go out in the background (its thread blocks every
+	 * signal, so SIGTERM still reaches http_serve_until_signal's sigwait) */
+	struct svc_notify_worker *nw = NULL;
+	if (!c->cfg.notify.mfa_enabled)
+		log_info("notices to users are off (notify_mfa_enabled = false): none is queued or sent");
+	else if ((r = svc_notify_worker_start(&c->cfg, &nw))) {
+		http_app_free(app);
+		pthread_mutex_destroy(&rd.lock);
+		return cli_err("cannot start the notice worker: %s", tg_strerror(r));
+	}
 	int status = http_serve_until_signal(&ho);
+	svc_notify_worker_stop(nw);
 	http_app_free(app);
 	store_close(rd.store);
 	pthread_mutex_destroy(&rd.lock);

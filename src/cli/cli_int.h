@@ -165,5 +165,10 @@ int cli_whatif(struct cli *c, int argc, char **argv);
 /* cli_oidc.c: OpenID Connect token signing keys */
 int cli_key_rotate_signing(struct cli *c, int argc, char **argv);
 int cli_key_signing(struct cli *c, int argc, char **argv);
+/* cli_notify.c: notices emailed to users */
+int cli_notify_disable(struct cli *c, int argc, char **argv);
+int cli_notify_enable(struct cli *c, int argc, char **argv);
+int cli_notify_list(struct cli *c, int argc, char **argv);
+int cli_notify_run(struct cli *c, int argc, char **argv);
 
 #endif

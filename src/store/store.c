@@ -155,6 +155,7 @@ int store_user_method_count(struct store *s, const char *id, int64_t *out) { NEE
 int store_group_insert(struct store *s, const struct tg_group *g) { NEED(g && g->id[0]); CALL(s, group_insert, g); }
 int store_group_delete(struct store *s, const char *id) { NEED(id); CALL(s, group_delete, id); }
 int store_group_get(struct store *s, const char *tid, const char *k, struct tg_group *out) { NEED(tid && k && out); CALL(s, group_get, tid, k, out); }
+int store_group_update(struct store *s, const struct tg_group *g) { NEED(g && g->id[0] && g->tenant_id[0] && g->name[0]); CALL(s, group_update, g); }
 int store_group_list(struct store *s, const char *tid, store_group_cb cb, void *arg) { NEED(tid && cb); CALL(s, group_list, tid, cb, arg); }
 int store_group_member_add(struct store *s, const char *g, enum tg_member_kind k, const char *m) { NEED(g && m); CALL(s, group_member_add, g, k, m); }
 int store_group_member_remove(struct store *s, const char *g, enum tg_member_kind k, const char *m) { NEED(g && m); CALL(s, group_member_remove, g, k, m); }

@@ -68,6 +68,7 @@ typedef int (*store_audit_cb)(const struct tg_audit *a, void *arg);
 struct store_auth_ops;    /* store_auth.h: methods, codes, app passwords, lockouts */
 struct store_policy_ops;  /* store_policy.h: settings, CA policies, locations, sign-ins */
 struct store_oidc_ops;    /* store_oidc.h: apps, sessions, devices, codes, refresh tokens */
+struct store_notify_ops;  /* store_notify.h: notices emailed to users */
 
 struct store_ops {
 	const char *name;
@@ -134,6 +135,12 @@ struct store_ops {
 	const struct store_auth_ops *auth;
 	const struct store_policy_ops *policy;
 	const struct store_oidc_ops *oidc;
+	const struct store_notify_ops *notify;
+
+	/* Appended slots (a backend may leave them NULL: TG_ERR_UNSUPPORTED). */
+	/* rename / re-describe a group: name and description of g->id in
+	 * g->tenant_id; TG_ERR_EXISTS for a name taken, TG_ERR_NOT_FOUND */
+	int (*group_update)(struct store *s, const struct tg_group *g);
 };
 
 /* Backends compiled in. */
@@ -178,6 +185,8 @@ int store_group_insert(struct store *s, const struct tg_group *g);
 int store_group_delete(struct store *s, const char *id);
 int store_group_get(struct store *s, const char *tenant_id, const char *id_or_name,
                     struct tg_group *out);
+/* Changes name and description only (id, tenant and created never change). */
+int store_group_update(struct store *s, const struct tg_group *g);
 int store_group_list(struct store *s, const char *tenant_id, store_group_cb cb, void *arg);
 /* TG_ERR_CYCLE when adding a group would make a membership cycle. */
 int store_group_member_add(struct store *s, const char *group_id, enum tg_member_kind k,

@@ -23,6 +23,7 @@
 #include "store/store_auth.h"
 #include "store/store_policy.h"
 #include "store/store_oidc.h"
+#include "store/store_notify.h"
 #include "store/store_sqlite_int.h"
 
 
@@ -593,6 +594,23 @@ static int sqlite_group_delete(struct store *st, const char *id)
 	return r;
 }
 
+static int sqlite_group_update(struct store *st, const struct tg_group *g)
+{
+	static const char sql[] = "UPDATE grp SET name=?3, description=?4 WHERE id=?1 AND tenant_id=?2";
+	sqlite3_stmt *q;
+	int r = prep(S(st), sql, &q);
+	if (r)
+		return r;
+	bind_text(q, 1, g->id);
+	bind_text(q, 2, g->tenant_id);
+	bind_text(q, 3, g->name);
+	bind_text(q, 4, g->description);
+	r = step_done(S(st), q, "group update");
+	if (!r && sqlite3_changes(S(st)->db) == 0)
+		r = TG_ERR_NOT_FOUND;
+	return r;
+}
+
 static int sqlite_group_get(struct store *st, const char *tid, const char *k, struct tg_group *out)
 {
 	static const char sql[] = "SELECT " GROUP_COLS " FROM grp WHERE tenant_id=?1 AND (id=?2 OR name=?2)";
@@ -971,4 +989,6 @@ const struct store_ops store_sqlite_ops = {
 	.auth = &store_sqlite_auth_ops,
 	.policy = &store_sqlite_policy_ops,
 	.oidc = &store_sqlite_oidc_ops,
+	.notify = &store_sqlite_notify_ops,
+	.group_update = sqlite_group_update,
 };

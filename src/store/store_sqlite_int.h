@@ -40,5 +40,6 @@ int exec_sql(struct sqlite_store *s, const char *sql, const char *what);
 extern const struct store_auth_ops store_sqlite_auth_ops;
 extern const struct store_policy_ops store_sqlite_policy_ops;
 extern const struct store_oidc_ops store_sqlite_oidc_ops;
+extern const struct store_notify_ops store_sqlite_notify_ops;
 
 #endif

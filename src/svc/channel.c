@@ -74,15 +74,20 @@ char *channel_render(const char *tmpl, const char *which, const struct channel_m
 		                                     : builtin_sms[lang];
 	char minutes[16];
 	snprintf(minutes, sizeof minutes, "%u", m->minutes);
-	const struct { const char *name, *value; } vars[] = {
+	const struct channel_var vars[] = {
 		{"{code}", m->code}, {"{minutes}", minutes},
 		{"{upn}", m->upn ? m->upn : ""}, {"{issuer}", m->issuer ? m->issuer : "Tollgate"},
 	};
+	return channel_subst(tmpl, vars, TG_ARRAY_LEN(vars));
+}
+
+char *channel_subst(const char *tmpl, const struct channel_var *vars, size_t nvars)
+{
 	struct tg_buf b;
-	tg_buf_init_secret(&b, 4 * TG_MAX_CHANNEL_TEXT + 1024);
+	tg_buf_init_secret(&b, 4 * TG_MAX_CHANNEL_TEXT + 4096);
 	for (const char *p = tmpl; *p;) {
 		size_t i;
-		for (i = 0; i < TG_ARRAY_LEN(vars); i++) {
+		for (i = 0; i < nvars; i++) {
 			size_t n = strlen(vars[i].name);
 			if (strncmp(p, vars[i].name, n) == 0) {
 				tg_buf_append(&b, vars[i].value, strlen(vars[i].value));
@@ -90,7 +95,7 @@ char *channel_render(const char *tmpl, const char *which, const struct channel_m
 				break;
 			}
 		}
-		if (i == TG_ARRAY_LEN(vars))
+		if (i == nvars)
 			tg_buf_append(&b, p++, 1);
 	}
 	return b.data ? b.data : xstrdup("");

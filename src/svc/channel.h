@@ -58,4 +58,35 @@ int channel_send(const struct auth_config *cfg, const struct channel_msg *m, cha
  * built-in text of m's language for `which`: "subject", "body", "sms". */
 char *channel_render(const char *tmpl, const char *which, const struct channel_msg *m);
 
+/* ---- notices: a plain message to a user, no code (channel_notice.c) ----
+ * Sent by email only, through the transport configured for email (SMTP or
+ * the outbox), with built-in English and Swedish text. A notice never holds
+ * a code or a link to follow: only the plain address of the sign-in page,
+ * which the user is told to reach as they always do. */
+enum channel_notice_kind {
+	CHANNEL_NOTICE_MFA_REGISTER = 0,  /* MFA turned on: register at the next sign-in */
+	CHANNEL_NOTICE_MFA_REQUIRED = 1,  /* MFA turned on, methods already registered */
+};
+
+/* Strings are borrowed for the call. */
+struct channel_notice {
+	enum channel_notice_kind kind;
+	const char *to;        /* email address */
+	const char *locale;    /* "sv" → Swedish, anything else English */
+	const char *name;      /* the user's display name ("" = the UPN), for {name} */
+	const char *upn;       /* for {upn} */
+	const char *issuer;    /* the organization (tenant display name), for {issuer} */
+	const char *url;       /* the tenant's sign-in page, for {url} */
+	const char *ref;       /* the notice's id: Message-ID, so a resend is one message */
+	int64_t now;           /* Unix seconds (Date header, outbox time) */
+};
+
+/* The subject or body ("subject", "body") of n in its language; a new
+ * string the caller frees with free(). */
+char *channel_notice_render(const struct channel_notice *n, const char *which);
+/* Deliver n: results and err as channel_send (TG_ERR_INVALID also for an
+ * empty address). */
+int channel_send_notice(const struct auth_config *cfg, const struct channel_notice *n, char *err,
+                        size_t err_size) __attribute__((warn_unused_result));
+
 #endif

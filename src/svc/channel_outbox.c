@@ -3,7 +3,8 @@
  * message is one JSON line appended to outbox_file (mode 0600, never a
  * symbolic link), under an exclusive lock, flushed to disk before success
  * is reported. The line holds the code: the file is as sensitive as the
- * messages it stands in for. */
+ * messages it stands in for. A notice's line (channel_notice.c) has its
+ * "kind" and no code. */
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -64,15 +65,16 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
-int channel_outbox_write(const struct auth_config *cfg, const struct channel_msg *m, char *err,
-                         size_t err_size)
+/* Append line (from json_dumps: room for a newline in place of its NUL)
+ * to the outbox, then free it with tg_secret_strfree. */
+static int append_line(const struct auth_config *cfg, char *line, char *err, size_t err_size)
 {
 	const char *path = cfg->outbox[0] ? cfg->outbox : cfg->outbox_default;
 	if (!path[0]) {
 		snprintf(err, err_size, "no outbox file is configured (outbox_file)");
+		tg_secret_strfree(line);
 		return TG_ERR_INVALID;
 	}
-	char *line = outbox_line(cfg, m);
 	if (!line) {
 		snprintf(err, err_size, "could not format the outbox line");
 		return TG_ERR_INTERNAL;
@@ -104,4 +106,27 @@ out:
 		close(fd);
 	tg_secret_strfree(line);
 	return r;
+}
+
+int channel_outbox_write(const struct auth_config *cfg, const struct channel_msg *m, char *err,
+                         size_t err_size)
+{
+	return append_line(cfg, outbox_line(cfg, m), err, err_size);
+}
+
+/* A notice's line: as a code's, with "kind" and without "code". */
+int channel_outbox_write_notice(const struct auth_config *cfg, const struct channel_notice *n,
+                                const char *subject, const char *body, char *err,
+                                size_t err_size)
+{
+	char ts[TG_TIME_ISO_LEN];
+	tg_time_iso(n->now, ts);
+	const char *kind = n->kind == CHANNEL_NOTICE_MFA_REQUIRED ? "mfaRequired" : "mfaRegister";
+	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "time", ts, "channel", "email",
+	                      "kind", kind, "to", n->to,
+	                      "locale", channel_lang(n->locale) == AUTH_LANG_SV ? "sv" : "en",
+	                      "ref", n->ref ? n->ref : "", "subject", subject, "message", body);
+	char *line = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(o);
+	return append_line(cfg, line, err, err_size);
 }

@@ -42,27 +42,26 @@ static void base64_append(struct tg_buf *b, const char *p, size_t n, bool wrap)
 		tg_buf_append(b, "\r\n", 2);
 }
 
-/* The whole message (headers and body) with CRLF line ends. */
-static int build_message(const struct auth_config *cfg, const struct channel_msg *m,
-                         struct tg_buf *b)
+/* The whole message (headers and body) with CRLF line ends. ref names the
+ * Message-ID's local part. */
+static void build_message(const struct auth_config *cfg, const char *to, const char *subject,
+                          const char *body, const char *ref, int lang, int64_t now,
+                          struct tg_buf *b)
 {
-	int lang = channel_lang(m->locale);
-	char *subject = channel_render(cfg->email_subject[lang], "subject", m);
-	char *body = channel_render(cfg->email_body[lang], "body", m);
 	char date[64];
-	time_t t = (time_t)m->now;
+	time_t t = (time_t)now;
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	const char *at = strchr(cfg->smtp_from, '@');
 	tg_buf_appendf(b, "Date: %s\r\nFrom: %s\r\nTo: %s\r\nSubject: =?UTF-8?B?", date,
-	               cfg->smtp_from, m->to);
+	               cfg->smtp_from, to);
 	base64_append(b, subject, strlen(subject), false);
 	tg_buf_appendf(b, "?=\r\nMessage-ID: <%s@%s>\r\nMIME-Version: 1.0\r\n"
 	               "Content-Type: text/plain; charset=UTF-8\r\n"
 	               "Content-Transfer-Encoding: base64\r\nContent-Language: %s\r\n"
 	               "Auto-Submitted: auto-generated\r\n\r\n",
-	               m->ref && *m->ref ? m->ref : "code", at ? at + 1 : "tollgate.local",
+	               ref && *ref ? ref : "code", at ? at + 1 : "tollgate.local",
 	               lang == AUTH_LANG_SV ? "sv" : "en");
 	/* the body with LF turned into CRLF, then base64 */
 	struct tg_buf crlf;
@@ -74,9 +73,6 @@ static int build_message(const struct auth_config *cfg, const struct channel_msg
 	}
 	base64_append(b, crlf.data ? crlf.data : "", crlf.len, true);
 	tg_buf_cleanup_secret(&crlf);
-	tg_secret_strfree(body);
-	tg_secret_strfree(subject);
-	return TG_OK;
 }
 
 struct reader { const char *p; size_t left; };
@@ -93,14 +89,15 @@ static size_t read_cb(char *dst, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-int channel_smtp_send(const struct auth_config *cfg, const struct channel_msg *m, char *err,
-                      size_t err_size)
+/* Send one built message to `to` (validated here) over SMTP. */
+static int smtp_deliver(const struct auth_config *cfg, const char *to_addr, const struct tg_buf *msg,
+                        char *err, size_t err_size)
 {
 	if (!cfg->smtp_host[0] || !cfg->smtp_from[0]) {
 		snprintf(err, err_size, "email delivery by SMTP is not configured (smtp_host, smtp_from)");
 		return TG_ERR_INVALID;
 	}
-	if (!email_addr_is_valid(m->to)) {
+	if (!email_addr_is_valid(to_addr)) {
 		snprintf(err, err_size, "the email address is not valid");
 		return TG_ERR_INVALID;
 	}
@@ -113,12 +110,8 @@ int channel_smtp_send(const struct auth_config *cfg, const struct channel_msg *m
 	snprintf(url, sizeof url, "%s://%s%s%s:%u", cfg->smtp_tls == SMTP_TLS_IMPLICIT ? "smtps" : "smtp",
 	         v6 ? "[" : "", cfg->smtp_host, v6 ? "]" : "", cfg->smtp_port);
 	snprintf(from, sizeof from, "<%s>", cfg->smtp_from);
-	snprintf(to, sizeof to, "<%s>", m->to);
-
-	struct tg_buf msg;
-	tg_buf_init_secret(&msg, 16 * TG_MAX_CHANNEL_TEXT + 8192);
-	build_message(cfg, m, &msg);
-	struct reader rd = {msg.data ? msg.data : "", msg.len};
+	snprintf(to, sizeof to, "<%s>", to_addr);
+	struct reader rd = {msg->data ? msg->data : "", msg->len};
 
 	int r = TG_OK;
 	char ebuf[CURL_ERROR_SIZE] = "";
@@ -164,6 +157,32 @@ out:
 	curl_slist_free_all(rcpt);
 	if (h)
 		curl_easy_cleanup(h);
+	return r;
+}
+
+int channel_smtp_send(const struct auth_config *cfg, const struct channel_msg *m, char *err,
+                      size_t err_size)
+{
+	int lang = channel_lang(m->locale);
+	char *subject = channel_render(cfg->email_subject[lang], "subject", m);
+	char *body = channel_render(cfg->email_body[lang], "body", m);
+	struct tg_buf msg;
+	tg_buf_init_secret(&msg, 16 * TG_MAX_CHANNEL_TEXT + 8192);
+	build_message(cfg, m->to, subject, body, m->ref, lang, m->now, &msg);
+	tg_secret_strfree(body);
+	tg_secret_strfree(subject);
+	int r = smtp_deliver(cfg, m->to, &msg, err, err_size);
 	tg_buf_cleanup_secret(&msg);
+	return r;
+}
+
+int channel_smtp_send_notice(const struct auth_config *cfg, const struct channel_notice *n,
+                             const char *subject, const char *body, char *err, size_t err_size)
+{
+	struct tg_buf msg;
+	tg_buf_init(&msg, 16 * TG_MAX_CHANNEL_TEXT + 8192);
+	build_message(cfg, n->to, subject, body, n->ref, channel_lang(n->locale), n->now, &msg);
+	int r = smtp_deliver(cfg, n->to, &msg, err, err_size);
+	tg_buf_cleanup(&msg);
 	return r;
 }

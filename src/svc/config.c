@@ -60,6 +60,8 @@ void config_defaults(struct tg_config *c, const char *data_dir)
 	c->session_absolute_hours = 12;
 	auth_config_defaults(&c->auth);
 	set_paths(c); /* again: the outbox default lives in c->auth */
+	c->notify.mfa_enabled = true;
+	c->notify.retry_seconds = 60;
 }
 
 static int u32(const char *v, int64_t min, int64_t max, uint32_t *out)
@@ -165,6 +167,18 @@ int config_set(struct tg_config *c, const char *key, const char *v, char *err, s
 			why = "must be a whole number from 1 to 16";
 		else
 			c->pw.parallelism = n;
+	} else if (strcmp(key, "notify_mfa_enabled") == 0) {
+		if (strcmp(v, "true") == 0)
+			c->notify.mfa_enabled = true;
+		else if (strcmp(v, "false") == 0)
+			c->notify.mfa_enabled = false;
+		else
+			why = "must be true or false";
+	} else if (strcmp(key, "notify_retry_seconds") == 0) {
+		if (u32(v, 1, 3600, &n))
+			why = "must be a whole number of seconds from 1 to 3600";
+		else
+			c->notify.retry_seconds = n;
 	} else if (auth_config_has_key(key)) {
 		why = auth_config_set(&c->auth, key, v);
 	} else {
@@ -264,6 +278,8 @@ int config_apply_env(struct tg_config *c, char *err, size_t err_size)
 		{"TOLLGATE_SESSION_IDLE_MINUTES", "session_idle_minutes"},
 		{"TOLLGATE_SESSION_ABSOLUTE_HOURS", "session_absolute_hours"},
 		{"TOLLGATE_TRUSTED_PROXIES", "trusted_proxies"},
+		{"TOLLGATE_NOTIFY_MFA_ENABLED", "notify_mfa_enabled"},
+		{"TOLLGATE_NOTIFY_RETRY_SECONDS", "notify_retry_seconds"},
 	};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
 		const char *v = getenv(map[i].env);

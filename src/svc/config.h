@@ -6,12 +6,19 @@
  * comments; unknown keys and bad values are errors naming the line. */
 #ifndef TG_SVC_CONFIG_H
 #define TG_SVC_CONFIG_H
+#include <stdbool.h>
 #include <stddef.h>
 #include "base/limits.h"
 #include "base/log.h"
 #include "core/cidr.h"
 #include "crypto/password.h"
 #include "svc/auth_config.h"
+
+/* Notices emailed to users (svc_notify.h, docs/internals/notifications.md). */
+struct notify_config {
+	bool mfa_enabled;               /* notify_mfa_enabled: tell users when MFA is turned on (true) */
+	unsigned retry_seconds;         /* notify_retry_seconds: first retry delay, default 60 */
+};
 
 struct tg_config {
 	char data_dir[TG_MAX_PATH - 32];
@@ -27,6 +34,7 @@ struct tg_config {
 	unsigned session_idle_minutes;  /* browser session idle timeout, default 30 */
 	unsigned session_absolute_hours;/* browser session absolute lifetime, default 12 */
 	struct auth_config auth;        /* methods and code channels: auth_config.h */
+	struct notify_config notify;    /* notices to users */
 	/* reverse proxies whose X-Forwarded-For / Forwarded / X-Forwarded-Proto
 	 * are believed (CIDRs, "trusted_proxies = 127.0.0.1/32, ::1/128"); none by
 	 * default: the client address is the connection's peer */

@@ -15,6 +15,7 @@
 #include "core/upn.h"
 #include "svc/svc.h"
 #include "svc/svc_int.h"
+#include "svc/svc_notify.h"
 
 /* ------------------------------------------------------------------ import */
 
@@ -249,10 +250,36 @@ static void add_not_found(struct svc_mfa_report *rep, const char *upn)
 	rep->not_found_upns[rep->not_found++] = xstrdup(upn);
 }
 
-/* Apply an event to one user inside the caller's transaction. */
+/* Users told (or not) of the MFA turned on for them in one operation. */
+struct notice_tally {
+	size_t queued, no_address;
+};
+
+/* svc_audit that also reports the record's seq (a notice names its change). */
+static int audit_seq(struct svc *sv, const char *tenant_id, const char *target,
+                     const char *before, const char *after, int64_t *seq_out)
+{
+	struct tg_audit *a = xcalloc(1, sizeof *a);
+	tg_strlcpy(a->tenant_id, tenant_id, sizeof a->tenant_id);
+	a->time = svc_now(sv);
+	tg_strlcpy(a->actor, sv->actor, sizeof a->actor);
+	tg_strlcpy(a->action, "user.mfa_state", sizeof a->action);
+	tg_strlcpy(a->target, target, sizeof a->target);
+	tg_strlcpy(a->before, before, sizeof a->before);
+	tg_strlcpy(a->after, after, sizeof a->after);
+	int r = store_audit_append(sv->store, a);
+	*seq_out = a->seq;
+	free(a);
+	return r ? svc_store_fail(sv, r, "writing the audit log") : TG_OK;
+}
+
+/* Apply an event to one user inside the caller's transaction. When an
+ * administrator turns MFA on (tally given), the user's notice is queued in
+ * the same transaction (svc_notify.h), so it exists exactly when the change
+ * does: never for a dry run, an unchanged state or a rolled-back change. */
 static int apply_event(struct svc *sv, const struct tg_tenant *t, const char *user_id,
                        const char *upn, enum mfa_state from, enum mfa_event ev, bool dry_run,
-                       bool *changed)
+                       bool *changed, struct notice_tally *tally)
 {
 	int64_t methods = 0;
 	int r;
@@ -267,10 +294,33 @@ static int apply_event(struct svc *sv, const struct tg_tenant *t, const char *us
 		return TG_OK;
 	if ((r = store_user_set_mfa_state(sv->store, user_id, tr.to, svc_now(sv))))
 		return svc_store_fail(sv, r, "updating the MFA state");
+	enum svc_notify_outcome outcome = SVC_NOTIFY_OFF;
+	struct store_notification n;
+	if (tally && tr.from == MFA_STATE_DISABLED) {
+		if (ev == MFA_EV_ADMIN_SET_ENFORCED &&
+		    (r = store_user_method_count(sv->store, user_id, &methods)))
+			return svc_store_fail(sv, r, "reading methods");
+		if ((r = svc_notify_mfa_prepare(sv, t, user_id, tr.from, tr.to, methods > 0, &n,
+		                                &outcome)))
+			return r;
+	}
 	char before[32], after[300];
 	snprintf(before, sizeof before, "%s", mfa_state_name(tr.from));
-	snprintf(after, sizeof after, "%s (%s)", mfa_state_name(tr.to), tr.why);
-	return svc_audit(sv, t->id, "user.mfa_state", upn, before, after);
+	snprintf(after, sizeof after, "%s (%s)%s", mfa_state_name(tr.to), tr.why,
+	         outcome == SVC_NOTIFY_QUEUED       ? "; the user is emailed"
+	         : outcome == SVC_NOTIFY_NO_ADDRESS ? "; not emailed: the user has no email address"
+	                                            : "");
+	int64_t seq;
+	if ((r = audit_seq(sv, t->id, upn, before, after, &seq)))
+		return r;
+	if (outcome == SVC_NOTIFY_QUEUED) {
+		if ((r = svc_notify_enqueue(sv, &n, seq)))
+			return r;
+		tally->queued++;
+	} else if (outcome == SVC_NOTIFY_NO_ADDRESS) {
+		tally->no_address++;
+	}
+	return TG_OK;
 }
 
 struct all_users {
@@ -292,9 +342,9 @@ static int collect_cb(const struct tg_user *u, void *arg)
 	return 0;
 }
 
-int svc_mfa_set_in_tx(struct svc *sv, const struct tg_tenant *t, enum mfa_state target,
+static int mfa_set_tx(struct svc *sv, const struct tg_tenant *t, enum mfa_state target,
                       const char *const *upns, size_t n, bool all, bool dry_run,
-                      struct svc_mfa_report *rep)
+                      struct svc_mfa_report *rep, struct notice_tally *tally)
 {
 	memset(rep, 0, sizeof *rep);
 	if ((unsigned)target > MFA_STATE_ENFORCED)
@@ -310,7 +360,8 @@ int svc_mfa_set_in_tx(struct svc *sv, const struct tg_tenant *t, enum mfa_state 
 			return svc_store_fail(sv, r, "listing users");
 		}
 		for (size_t i = 0; i < a.n && !r; i++) {
-			r = apply_event(sv, t, a.v[i].id, a.v[i].upn, a.v[i].st, ev, dry_run, &changed);
+			r = apply_event(sv, t, a.v[i].id, a.v[i].upn, a.v[i].st, ev, dry_run, &changed,
+			                tally);
 			if (!r)
 				changed ? rep->changed++ : rep->unchanged++;
 		}
@@ -332,11 +383,19 @@ int svc_mfa_set_in_tx(struct svc *sv, const struct tg_tenant *t, enum mfa_state 
 		tg_wipe(u.pwhash, sizeof u.pwhash);
 		if (r)
 			return svc_store_fail(sv, r, "reading users");
-		if ((r = apply_event(sv, t, u.id, u.upn, u.mfa_state, ev, dry_run, &changed)))
+		if ((r = apply_event(sv, t, u.id, u.upn, u.mfa_state, ev, dry_run, &changed, tally)))
 			return r;
 		changed ? rep->changed++ : rep->unchanged++;
 	}
 	return TG_OK;
+}
+
+int svc_mfa_set_in_tx(struct svc *sv, const struct tg_tenant *t, enum mfa_state target,
+                      const char *const *upns, size_t n, bool all, bool dry_run,
+                      struct svc_mfa_report *rep)
+{
+	struct notice_tally tally = {0};
+	return mfa_set_tx(sv, t, target, upns, n, all, dry_run, rep, &tally);
 }
 
 int svc_mfa_set(struct svc *sv, const struct tg_tenant *t, enum mfa_state target,
@@ -344,10 +403,11 @@ int svc_mfa_set(struct svc *sv, const struct tg_tenant *t, enum mfa_state target
                 struct svc_mfa_report *rep)
 {
 	memset(rep, 0, sizeof *rep);
+	struct notice_tally tally = {0};
 	int r = store_tx_begin(sv->store);
 	if (r)
 		return svc_store_fail(sv, r, "changing MFA states");
-	if ((r = svc_mfa_set_in_tx(sv, t, target, upns, n, all, dry_run, rep)))
+	if ((r = mfa_set_tx(sv, t, target, upns, n, all, dry_run, rep, &tally)))
 		goto fail;
 	if (dry_run) {
 		store_tx_rollback(sv->store);
@@ -357,6 +417,12 @@ int svc_mfa_set(struct svc *sv, const struct tg_tenant *t, enum mfa_state target
 		svc_store_fail(sv, r, "changing MFA states (nothing was changed)");
 		goto fail;
 	}
+	if (tally.queued || tally.no_address)
+		log_info("per-user MFA turned on by %s: %zu user%s to be emailed, %zu without an email "
+		         "address (not told)", sv->actor, tally.queued, tally.queued == 1 ? "" : "s",
+		         tally.no_address);
+	if (tally.queued)
+		svc_notify_wake();
 	return TG_OK;
 fail:
 	store_tx_rollback(sv->store);
@@ -372,5 +438,6 @@ int svc_mfa_registration_completed(struct svc *sv, const struct tg_tenant *t, co
 		return svc_store_fail(sv, r, "reading the user");
 	tg_wipe(u.pwhash, sizeof u.pwhash);
 	bool changed;
-	return apply_event(sv, t, u.id, u.upn, u.mfa_state, MFA_EV_REGISTRATION_COMPLETED, false, &changed);
+	return apply_event(sv, t, u.id, u.upn, u.mfa_state, MFA_EV_REGISTRATION_COMPLETED, false,
+	                   &changed, NULL);
 }

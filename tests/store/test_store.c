@@ -195,6 +195,19 @@ static void groups_transitive_and_cycles(void)
 	CHECK_OK(store_group_insert(s, &d));
 	CHECK_OK(store_group_insert(s, &other));
 	CHECK_INT(store_group_insert(s, &a), TG_ERR_EXISTS);
+	/* rename: a name taken in the tenant is refused, another tenant's is not */
+	struct tg_group ren = d, got;
+	snprintf(ren.name, sizeof ren.name, "group-1");
+	CHECK_INT(store_group_update(s, &ren), TG_ERR_EXISTS);
+	snprintf(ren.name, sizeof ren.name, "group-5");
+	snprintf(ren.description, sizeof ren.description, "renamed");
+	CHECK_OK(store_group_update(s, &ren));
+	CHECK_OK(store_group_get(s, T1, d.id, &got));
+	CHECK_STR(got.name, "group-5");
+	CHECK_STR(got.description, "renamed");
+	CHECK_INT(got.created, 1);
+	ren.tenant_id[0] = 'x';   /* another tenant's id: not found */
+	CHECK_INT(store_group_update(s, &ren), TG_ERR_NOT_FOUND);
 	/* u ∈ c ⊂ b ⊂ a */
 	CHECK_OK(store_group_member_add(s, c.id, TG_MEMBER_USER, u.id));
 	CHECK_OK(store_group_member_add(s, b.id, TG_MEMBER_GROUP, c.id));

@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: MIT
+ * Notify-domain store conformance (store_notify.h) on SQLite: one notice
+ * per change (unique change_seq), argument checks, the claim as a lease
+ * (due order, nothing twice while leased — also across two handles on one
+ * database file, as two servers — and again after the lease ran out, with
+ * the attempt counted), mark_sent / mark_failed only by the claim's holder,
+ * giving up, the list (status filter, newest first, UPN), and the cascade
+ * when a user is deleted. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "harness.h"
+#include "base/err.h"
+#include "base/str.h"
+#include "store/store.h"
+#include "store/store_notify.h"
+
+#define T1 "11111111-1111-4111-8111-111111111111"
+#define U1 "00000000-0000-4000-8000-000000000001"
+#define U2 "00000000-0000-4000-8000-000000000002"
+#define N1 "bbbbbbbb-0000-4000-8000-000000000001"
+#define N2 "bbbbbbbb-0000-4000-8000-000000000002"
+#define N3 "bbbbbbbb-0000-4000-8000-000000000003"
+
+static int populate(struct store *s)
+{
+	struct tg_tenant t;
+	memset(&t, 0, sizeof t);
+	tg_strlcpy(t.id, T1, sizeof t.id);
+	tg_strlcpy(t.name, "contoso", sizeof t.name);
+	tg_strlcpy(t.domain, "contoso.test", sizeof t.domain);
+	if (store_tenant_insert(s, &t))
+		return -1;
+	const char *ids[] = {U1, U2};
+	for (int i = 0; i < 2; i++) {
+		struct tg_user u;
+		memset(&u, 0, sizeof u);
+		tg_strlcpy(u.id, ids[i], sizeof u.id);
+		tg_strlcpy(u.tenant_id, T1, sizeof u.tenant_id);
+		snprintf(u.upn, sizeof u.upn, "user%d@contoso.test", i + 1);
+		u.enabled = true;
+		if (store_user_insert(s, &u))
+			return -1;
+	}
+	return 0;
+}
+
+static struct store *setup(void)
+{
+	struct store_open_opts o = {.dsn = ":memory:", .create = true};
+	struct store *s = NULL;
+	if (store_open("sqlite", &o, &s) != TG_OK)
+		return NULL;
+	if (populate(s)) {
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+static void mk(struct store_notification *n, const char *id, const char *uid, int64_t seq,
+               int64_t due)
+{
+	memset(n, 0, sizeof *n);
+	tg_strlcpy(n->id, id, sizeof n->id);
+	tg_strlcpy(n->tenant_id, T1, sizeof n->tenant_id);
+	tg_strlcpy(n->user_id, uid, sizeof n->user_id);
+	n->change_seq = seq;
+	tg_strlcpy(n->kind, STORE_NOTIFY_MFA_REGISTER, sizeof n->kind);
+	tg_strlcpy(n->locale, "sv", sizeof n->locale);
+	tg_strlcpy(n->to, "user@example.test", sizeof n->to);
+	n->created = due;
+	n->next_attempt = due;
+}
+
+struct rows {
+	int n;
+	struct store_notification v[8];
+};
+
+static int collect(const struct store_notification *n, void *arg)
+{
+	struct rows *r = arg;
+	if (r->n < 8)
+		r->v[r->n] = *n;
+	r->n++;
+	return 0;
+}
+
+static int list(struct store *s, int status, struct rows *out)
+{
+	memset(out, 0, sizeof *out);
+	struct store_notify_query q = {.tenant_id = T1, .status = status, .limit = 100};
+	return store_notify_list(s, &q, collect, out);
+}
+
+static void insert_rules(void)
+{
+	struct store *s = setup();
+	REQUIRE(s);
+	struct store_notification n;
+	mk(&n, N1, U1, 7, 100);
+	CHECK_OK(store_notify_insert(s, &n));
+	mk(&n, N2, U2, 7, 100);
+	CHECK_INT(store_notify_insert(s, &n), TG_ERR_EXISTS);        /* one per change */
+	mk(&n, N2, "00000000-0000-4000-8000-00000000dead", 8, 100);
+	CHECK_INT(store_notify_insert(s, &n), TG_ERR_NOT_FOUND);     /* unknown user */
+	mk(&n, N2, U2, 8, 100);
+	tg_strlcpy(n.kind, "somethingElse", sizeof n.kind);
+	CHECK_INT(store_notify_insert(s, &n), TG_ERR_INVALID);
+	mk(&n, N2, U2, 8, 100);
+	n.to[0] = '\0';
+	CHECK_INT(store_notify_insert(s, &n), TG_ERR_INVALID);       /* no address, no row */
+	mk(&n, N2, U2, 0, 100);
+	CHECK_INT(store_notify_insert(s, &n), TG_ERR_INVALID);       /* names its change */
+	struct rows r;
+	CHECK_OK(list(s, -1, &r));
+	REQUIRE(r.n == 1);
+	CHECK_STR(r.v[0].id, N1);
+	CHECK_STR(r.v[0].upn, "user1@contoso.test");
+	CHECK_STR(r.v[0].locale, "sv");
+	CHECK_INT(r.v[0].status, STORE_NOTIFY_PENDING);
+	CHECK_INT(r.v[0].attempts, 0);
+	struct store_notify_query bad = {.tenant_id = T1, .status = -1, .limit = 0};
+	CHECK_INT(store_notify_list(s, &bad, collect, &r), TG_ERR_INVALID);
+	bad.limit = 1;
+	bad.status = 3;
+	CHECK_INT(store_notify_list(s, &bad, collect, &r), TG_ERR_INVALID);
+	store_close(s);
+}
+
+static void claim_is_a_lease(void)
+{
+	struct store *s = setup();
+	REQUIRE(s);
+	struct store_notification n, c;
+	mk(&n, N1, U1, 1, 200);
+	CHECK_OK(store_notify_insert(s, &n));
+	mk(&n, N2, U2, 2, 100);   /* due earlier: claimed first */
+	CHECK_OK(store_notify_insert(s, &n));
+	mk(&n, N3, U1, 3, 500);   /* not due at 300 */
+	CHECK_OK(store_notify_insert(s, &n));
+
+	CHECK_INT(store_notify_claim(s, 50, 110, &c), TG_ERR_NOT_FOUND);  /* nothing due yet */
+	CHECK_OK(store_notify_claim(s, 300, 400, &c));
+	CHECK_STR(c.id, N2);
+	CHECK_INT(c.attempts, 1);
+	CHECK_INT(c.next_attempt, 400);
+	CHECK_OK(store_notify_claim(s, 300, 400, &c));
+	CHECK_STR(c.id, N1);
+	/* both leased, N3 not due: nothing for a second worker */
+	CHECK_INT(store_notify_claim(s, 300, 400, &c), TG_ERR_NOT_FOUND);
+	CHECK_INT(store_notify_claim(s, 399, 500, &c), TG_ERR_NOT_FOUND);
+
+	/* the lease of N2 runs out: claimed again, the attempt counted */
+	CHECK_OK(store_notify_mark_sent(s, N1, 1, 310));
+	CHECK_OK(store_notify_claim(s, 400, 450, &c));
+	CHECK_STR(c.id, N2);
+	CHECK_INT(c.attempts, 2);
+	/* the first holder's late report is refused: it is no longer theirs */
+	CHECK_INT(store_notify_mark_sent(s, N2, 1, 420), TG_ERR_CONFLICT);
+	CHECK_INT(store_notify_mark_failed(s, N2, 1, 999, false, "late"), TG_ERR_CONFLICT);
+	CHECK_OK(store_notify_mark_failed(s, N2, 2, 1000, false, "the SMTP server said 451"));
+	CHECK_OK(store_notify_claim(s, 999, 1100, &c));
+	CHECK_STR(c.id, N3); /* due at 500; N2 waits until 1000 */
+	CHECK_INT(store_notify_claim(s, 999, 1100, &c), TG_ERR_NOT_FOUND);
+	CHECK_OK(store_notify_claim(s, 1000, 1100, &c));
+	CHECK_STR(c.id, N2);
+	CHECK_INT(c.attempts, 3);
+	CHECK_STR(c.last_error, "the SMTP server said 451");
+	/* giving up keeps the row as failed, never claimed again */
+	CHECK_OK(store_notify_mark_failed(s, N2, 3, 0, true, "gave up"));
+	CHECK_INT(store_notify_mark_sent(s, N2, 3, 1001), TG_ERR_CONFLICT);
+	CHECK_OK(store_notify_claim(s, 1000000, 1000100, &c));
+	CHECK_STR(c.id, N3); /* N3's lease (1100) ran out, N2 is failed */
+	CHECK_INT(store_notify_claim(s, 1000000, 1000100, &c), TG_ERR_NOT_FOUND);
+
+	struct rows r;
+	CHECK_OK(list(s, STORE_NOTIFY_FAILED, &r));
+	REQUIRE(r.n == 1);
+	CHECK_STR(r.v[0].id, N2);
+	CHECK_STR(r.v[0].last_error, "gave up");
+	CHECK_OK(list(s, STORE_NOTIFY_SENT, &r));
+	REQUIRE(r.n == 1);
+	CHECK_STR(r.v[0].id, N1);
+	CHECK_INT(r.v[0].sent, 310);
+	CHECK_OK(list(s, STORE_NOTIFY_PENDING, &r));
+	REQUIRE(r.n == 1);
+	CHECK_STR(r.v[0].id, N3);
+	CHECK_OK(list(s, -1, &r));
+	REQUIRE(r.n == 3);
+	CHECK_STR(r.v[0].id, N3);  /* newest first (created 500, 200, 100) */
+	CHECK_STR(r.v[1].id, N1);
+	CHECK_STR(r.v[2].id, N2);
+
+	CHECK_INT(store_notify_claim(s, 10, 10, &c), TG_ERR_INVALID); /* a lease must end later */
+	store_close(s);
+}
+
+static void long_error_is_cut(void)
+{
+	struct store *s = setup();
+	REQUIRE(s);
+	struct store_notification n, c;
+	mk(&n, N1, U1, 1, 100);
+	CHECK_OK(store_notify_insert(s, &n));
+	CHECK_OK(store_notify_claim(s, 100, 200, &c));
+	char big[2000];
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	CHECK_OK(store_notify_mark_failed(s, N1, 1, 300, false, big));
+	struct rows r;
+	CHECK_OK(list(s, -1, &r));
+	REQUIRE(r.n == 1);
+	CHECK_INT(strlen(r.v[0].last_error), TG_MAX_NOTIFY_ERROR);
+	store_close(s);
+}
+
+/* Two handles on one database file (two servers): each notice is claimed
+ * by exactly one of them. */
+static void two_handles_never_share(void)
+{
+	char path[] = "/tmp/tg-notify-XXXXXX";
+	int fd = mkstemp(path);
+	REQUIRE(fd >= 0);
+	close(fd);
+	unlink(path);
+	struct store_open_opts o = {.dsn = path, .create = true};
+	struct store *a = NULL, *b = NULL;
+	REQUIRE(store_open("sqlite", &o, &a) == TG_OK);
+	REQUIRE(populate(a) == 0);
+	o.create = false;
+	REQUIRE(store_open("sqlite", &o, &b) == TG_OK);
+	enum { N = 20 };
+	for (int i = 0; i < N; i++) {
+		struct store_notification n;
+		char id[40];
+		snprintf(id, sizeof id, "cccccccc-0000-4000-8000-%012d", i);
+		mk(&n, id, i % 2 ? U1 : U2, i + 1, 100);
+		CHECK_OK(store_notify_insert(a, &n));
+	}
+	int seen[N] = {0}, claims = 0;
+	for (int round = 0; round < 2 * N; round++) {
+		struct store_notification c;
+		int r = store_notify_claim(round % 2 ? a : b, 150, 1000, &c);
+		if (r == TG_ERR_NOT_FOUND)
+			continue;
+		CHECK_OK(r);
+		for (int i = 0; i < N; i++) {
+			char id[40];
+			snprintf(id, sizeof id, "cccccccc-0000-4000-8000-%012d", i);
+			if (strcmp(c.id, id) == 0)
+				seen[i]++;
+		}
+		claims++;
+	}
+	CHECK_INT(claims, N);
+	for (int i = 0; i < N; i++)
+		if (seen[i] != 1)
+			TG_T_FAIL("notice %d claimed %d times", i, seen[i]);
+	store_close(b);
+	store_close(a);
+	unlink(path);
+	char side[64];
+	snprintf(side, sizeof side, "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	unlink(side);
+}
+
+static void deleted_user_takes_notices(void)
+{
+	struct store *s = setup();
+	REQUIRE(s);
+	struct store_notification n;
+	mk(&n, N1, U1, 1, 100);
+	CHECK_OK(store_notify_insert(s, &n));
+	mk(&n, N2, U2, 2, 100);
+	CHECK_OK(store_notify_insert(s, &n));
+	CHECK_OK(store_user_delete(s, U1));
+	struct rows r;
+	CHECK_OK(list(s, -1, &r));
+	REQUIRE(r.n == 1);
+	CHECK_STR(r.v[0].id, N2);
+	store_close(s);
+}
+
+int main(void)
+{
+	TEST(insert_rules);
+	TEST(claim_is_a_lease);
+	TEST(long_error_is_cut);
+	TEST(two_handles_never_share);
+	TEST(deleted_user_takes_notices);
+	return tg_test_done();
+}
