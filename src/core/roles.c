@@ -40,7 +40,7 @@ const struct role_def role_table[] = {
 	 "Resets passwords of non-administrators"},
 	{ROLE_ID_PRIV_AUTH_ADMIN, "Privileged Authentication Administrator", "privileged-authentication-admin", P,
 	 "Sets MFA state and methods of any user, administrators included"},
-	{"e8611ab8-c189-46e8-94e1-60213ab1f814", "Privileged Role Administrator", "privileged-role-admin", P,
+	{ROLE_ID_PRIV_ROLE_ADMIN, "Privileged Role Administrator", "privileged-role-admin", P,
 	 "Manages role assignments"},
 	{ROLE_ID_SALES_AGENT, "Sales agent", "sales-agent", ROLE_PARTNER,
 	 "Partner Center: customers"},

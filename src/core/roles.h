@@ -30,6 +30,7 @@ struct role_def {
 #define ROLE_ID_AUTH_ADMIN            "c4e39bd9-1100-46d3-8c65-fb160da0071f"
 #define ROLE_ID_AUTH_POLICY_ADMIN     "0526716b-113d-4c15-b2c8-68e3c22b9f80"
 #define ROLE_ID_PRIV_AUTH_ADMIN       "7be44c8a-adaf-4e2a-84d6-ab2649e08a13"
+#define ROLE_ID_PRIV_ROLE_ADMIN       "e8611ab8-c189-46e8-94e1-60213ab1f814"
 #define ROLE_ID_USER_ADMIN            "fe930be7-5e62-47db-91af-98c3a49a38b1"
 #define ROLE_ID_HELPDESK_ADMIN        "729827e3-9c14-49f7-bb1b-9608f156bbb8"
 #define ROLE_ID_BILLING_ADMIN         "b0f54661-2d74-4c50-afa3-1ec803f12efe"

@@ -30,7 +30,7 @@ struct graph_role_rule {
 	enum graph_scope scope;
 };
 
-#define GRAPH_RULE_MAX 10
+#define GRAPH_RULE_MAX 16
 
 struct graph_rule {
 	struct graph_role_rule roles[GRAPH_RULE_MAX];   /* ended by {NULL} */
@@ -93,9 +93,38 @@ static const struct graph_rule graph_rules[GRAPH_OP_COUNT_] = {
 		 {NULL, SCOPE_ANY}},
 		{"Policy.ReadWrite.ConditionalAccess", NULL}},
 	[GRAPH_OP_AUDIT_READ] = {
-		{GA, GR, SR, {ROLE_ID_SECURITY_ADMIN, SCOPE_ANY}, {ROLE_ID_CA_ADMIN, SCOPE_ANY},
-		 {NULL, SCOPE_ANY}},
+		{GA, GR, SR, {ROLE_ID_SECURITY_ADMIN, SCOPE_ANY}, {ROLE_ID_AUTH_POLICY_ADMIN, SCOPE_ANY},
+		 {ROLE_ID_CA_ADMIN, SCOPE_ANY}, {NULL, SCOPE_ANY}},
 		{"AuditLog.Read.All", NULL}},
+	/* groups: those who read users, plus Security Reader and Privileged
+	 * Role Administrator (they pick users and groups for policies and
+	 * assignments); Groups Administrator is not a Tollgate role */
+	[GRAPH_OP_GROUP_READ] = {
+		{GA, GR, SR, {ROLE_ID_USER_ADMIN, SCOPE_ANY}, {ROLE_ID_HELPDESK_ADMIN, SCOPE_ANY},
+		 {ROLE_ID_AUTH_ADMIN, SCOPE_ANY}, {ROLE_ID_PRIV_AUTH_ADMIN, SCOPE_ANY},
+		 {ROLE_ID_AUTH_POLICY_ADMIN, SCOPE_ANY}, {ROLE_ID_SECURITY_ADMIN, SCOPE_ANY},
+		 {ROLE_ID_CA_ADMIN, SCOPE_ANY}, {ROLE_ID_PRIV_ROLE_ADMIN, SCOPE_ANY}, {NULL, SCOPE_ANY}},
+		{"Group.Read.All", "Group.ReadWrite.All", "GroupMember.Read.All",
+		 "GroupMember.ReadWrite.All", "Directory.Read.All", NULL}},
+	[GRAPH_OP_GROUP_WRITE] = {
+		{GA, {ROLE_ID_USER_ADMIN, SCOPE_ANY}, {NULL, SCOPE_ANY}},
+		{"Group.ReadWrite.All", NULL}},
+	/* groups decide Conditional Access (include/exclude): a User
+	 * Administrator may not move administrators in or out of them */
+	[GRAPH_OP_GROUP_MEMBER_WRITE] = {
+		{GA, {ROLE_ID_USER_ADMIN, SCOPE_NON_ADMIN}, {NULL, SCOPE_ANY}},
+		{"Group.ReadWrite.All", "GroupMember.ReadWrite.All", NULL}},
+	[GRAPH_OP_ROLE_READ] = {
+		{GA, GR, SR, {ROLE_ID_PRIV_ROLE_ADMIN, SCOPE_ANY}, {ROLE_ID_USER_ADMIN, SCOPE_ANY},
+		 {ROLE_ID_HELPDESK_ADMIN, SCOPE_ANY}, {ROLE_ID_AUTH_ADMIN, SCOPE_ANY},
+		 {ROLE_ID_PRIV_AUTH_ADMIN, SCOPE_ANY}, {ROLE_ID_SECURITY_ADMIN, SCOPE_ANY},
+		 {ROLE_ID_CA_ADMIN, SCOPE_ANY}, {NULL, SCOPE_ANY}},
+		{"RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory",
+		 "Directory.Read.All", NULL}},
+	/* assigning roles is privileged: never User Administrator */
+	[GRAPH_OP_ROLE_WRITE] = {
+		{GA, {ROLE_ID_PRIV_ROLE_ADMIN, SCOPE_ANY}, {NULL, SCOPE_ANY}},
+		{"RoleManagement.ReadWrite.Directory", NULL}},
 };
 
 /* ---- authentication ----------------------------------------------------- */
@@ -256,6 +285,22 @@ bool http_graph_allowed(struct graph_call *g, enum graph_op op, const struct tg_
 	return decide(g, op, target) == 1;
 }
 
+bool http_graph_scoped(struct graph_call *g, enum graph_op op)
+{
+	if (g->p.app_only || (unsigned)op >= GRAPH_OP_COUNT_)
+		return false;
+	const struct graph_rule *rule = &graph_rules[op];
+	bool scoped = false;
+	for (size_t k = 0; k < GRAPH_RULE_MAX && rule->roles[k].role_id; k++)
+		for (size_t i = 0; i < g->p.n_roles; i++)
+			if (strcmp(g->p.roles[i], rule->roles[k].role_id) == 0) {
+				if (rule->roles[k].scope == SCOPE_ANY)
+					return false;
+				scoped = true;
+			}
+	return scoped;
+}
+
 bool http_graph_require(struct http_req *r, struct graph_call *g, enum graph_op op,
                         const struct tg_user *target)
 {
@@ -366,6 +411,30 @@ static bool parse_filter(const char *f, const char *const *props, struct graph_q
 	return *f == '\0';
 }
 
+/* A $filter of one clause, or of two joined by " and " (outside string
+ * literals): the first into q, the second into q2. */
+static bool parse_filter_and(const char *f, const char *const *props, struct graph_query *q,
+                             struct graph_query *q2)
+{
+	bool literal = false;
+	for (const char *s = f; *s; s++) {
+		if (*s == '\'') {
+			literal = !literal;
+			continue;
+		}
+		if (literal || strncmp(s, " and ", 5) != 0)
+			continue;
+		char left[sizeof q->fprop + sizeof q->fvalue + 32];
+		size_t n = (size_t)(s - f);
+		if (n >= sizeof left)
+			return false;
+		memcpy(left, f, n);
+		left[n] = '\0';
+		return parse_filter(left, props, q) && parse_filter(s + 5, props, q2);
+	}
+	return parse_filter(f, props, q);
+}
+
 static enum MHD_Result unsupported_arg(void *cls, enum MHD_ValueKind kind, const char *key,
                                        const char *value)
 {
@@ -379,10 +448,13 @@ static enum MHD_Result unsupported_arg(void *cls, enum MHD_ValueKind kind, const
 	return MHD_YES;
 }
 
-bool http_graph_query(struct http_req *r, const char *const *filter_props,
-                      const char *const *select_props, struct graph_query *q)
+static bool query_parse(struct http_req *r, const char *const *filter_props,
+                        const char *const *select_props, struct graph_query *q,
+                        struct graph_query *q2)
 {
 	memset(q, 0, sizeof *q);
+	if (q2)
+		memset(q2, 0, sizeof *q2);
 	q->top = 100;
 	const char *bad = NULL;
 	if (r->capture) {
@@ -397,7 +469,7 @@ bool http_graph_query(struct http_req *r, const char *const *filter_props,
 		return bad_request(r, msg);
 	}
 	const char *f = http_req_query(r, "$filter");
-	if (f && !parse_filter(f, filter_props, q))
+	if (f && !(q2 ? parse_filter_and(f, filter_props, q, q2) : parse_filter(f, filter_props, q)))
 		return bad_request(r, "Invalid filter clause: only eq and startswith on "
 		                      "supported properties are allowed.");
 	const char *top = http_req_query(r, "$top");
@@ -433,6 +505,19 @@ bool http_graph_query(struct http_req *r, const char *const *filter_props,
 		snprintf(q->skiptoken, sizeof q->skiptoken, "%s", skip);
 	}
 	return true;
+}
+
+bool http_graph_query(struct http_req *r, const char *const *filter_props,
+                      const char *const *select_props, struct graph_query *q)
+{
+	return query_parse(r, filter_props, select_props, q, NULL);
+}
+
+bool http_graph_query_and(struct http_req *r, const char *const *filter_props,
+                          const char *const *select_props, struct graph_query *q,
+                          struct graph_query *q2)
+{
+	return query_parse(r, filter_props, select_props, q, q2);
 }
 
 void http_graph_select(const struct graph_query *q, json_t *obj)

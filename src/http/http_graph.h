@@ -48,6 +48,11 @@ enum graph_op {
 	GRAPH_OP_CA_READ,                  /* policies and named locations */
 	GRAPH_OP_CA_WRITE,
 	GRAPH_OP_AUDIT_READ,               /* sign-in logs and directory audits */
+	GRAPH_OP_GROUP_READ,               /* groups and their members */
+	GRAPH_OP_GROUP_WRITE,              /* create, rename, delete groups */
+	GRAPH_OP_GROUP_MEMBER_WRITE,       /* target: User Admin only for non-admin members */
+	GRAPH_OP_ROLE_READ,                /* directory roles and their members */
+	GRAPH_OP_ROLE_WRITE,               /* assign and remove directory roles */
 	GRAPH_OP_COUNT_
 };
 
@@ -91,6 +96,9 @@ bool http_graph_require(struct http_req *r, struct graph_call *g, enum graph_op 
                         const struct tg_user *target);
 /* Same decision without answering (for $batch, docs, tests). */
 bool http_graph_allowed(struct graph_call *g, enum graph_op op, const struct tg_user *target);
+/* true when p may perform op only through a scoped rule ("non-admins"),
+ * so that every target user must be checked with http_graph_require. */
+bool http_graph_scoped(struct graph_call *g, enum graph_op op);
 
 /* ---- OData query options ------------------------------------------------ */
 
@@ -113,6 +121,12 @@ struct graph_query {
  * answered 400 Request_BadRequest and false returned. */
 bool http_graph_query(struct http_req *r, const char *const *filter_props,
                       const char *const *select_props, struct graph_query *q);
+/* http_graph_query, but $filter may also be two clauses joined by "and"
+ * (each eq or startswith on filter_props): the second goes to q2 (its
+ * fop is GRAPH_FILTER_NONE when there is none; its other members unused). */
+bool http_graph_query_and(struct http_req *r, const char *const *filter_props,
+                          const char *const *select_props, struct graph_query *q,
+                          struct graph_query *q2);
 /* Keep only the $select properties (plus "id") in obj; no-op without. */
 void http_graph_select(const struct graph_query *q, json_t *obj);
 

@@ -30,6 +30,9 @@ static const struct http_route routes[] = {
 	{HTTP_ROUTE_TENANT "beta/auditLogs/signIns/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_signins},
 	{HTTP_ROUTE_TENANT "beta/users/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_user_requirements},
 	{HTTP_ROUTE_TENANT "beta/users/", "PATCH", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_user_requirements},
+	{HTTP_ROUTE_TENANT "beta/users/*/authentication/hardwareOathMethods", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_methods},
+	{HTTP_ROUTE_TENANT "beta/users/*/authentication/hardwareOathMethods/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods},
+	{HTTP_ROUTE_TENANT "beta/users/*/authentication/hardwareOathMethods/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods},
 	{HTTP_ROUTE_TENANT "discovery/v2.0/keys", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_jwks},
 	{HTTP_ROUTE_TENANT "legacy/basic", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_legacy_basic},
 	{HTTP_ROUTE_TENANT "legacy/basic", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_legacy_basic},
@@ -49,8 +52,23 @@ static const struct http_route routes[] = {
 	{HTTP_ROUTE_TENANT "tollgate/v1/mfaServiceSettings", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_mfa_settings},
 	{HTTP_ROUTE_TENANT "tollgate/v1/mfaServiceSettings", "PATCH", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_mfa_settings},
 	{HTTP_ROUTE_TENANT "tollgate/v1/perUserMfa/bulk", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_mfa_bulk},
+	{HTTP_ROUTE_TENANT "tollgate/v1/users/*/appPasswords", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_user_action},
+	{HTTP_ROUTE_TENANT "tollgate/v1/users/*/deleteAllAppPasswords", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_user_action},
+	{HTTP_ROUTE_TENANT "tollgate/v1/users/*/requireReregister", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_user_action},
+	{HTTP_ROUTE_TENANT "tollgate/v1/users/*/revokeMfaSessions", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_user_action},
 	{HTTP_ROUTE_TENANT "v1.0/$batch", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_batch},
 	{HTTP_ROUTE_TENANT "v1.0/auditLogs/directoryAudits", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_directory_audits},
+	{HTTP_ROUTE_TENANT "v1.0/directoryRoles", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_directory_roles},
+	{HTTP_ROUTE_TENANT "v1.0/directoryRoles(", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_directory_roles},
+	{HTTP_ROUTE_TENANT "v1.0/directoryRoles/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_directory_roles},
+	{HTTP_ROUTE_TENANT "v1.0/directoryRoles/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_directory_roles},
+	{HTTP_ROUTE_TENANT "v1.0/directoryRoles/", "POST", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_directory_roles},
+	{HTTP_ROUTE_TENANT "v1.0/groups", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_groups},
+	{HTTP_ROUTE_TENANT "v1.0/groups", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_groups},
+	{HTTP_ROUTE_TENANT "v1.0/groups/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_group_item},
+	{HTTP_ROUTE_TENANT "v1.0/groups/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_group_item},
+	{HTTP_ROUTE_TENANT "v1.0/groups/", "PATCH", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_group_item},
+	{HTTP_ROUTE_TENANT "v1.0/groups/", "POST", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_group_item},
 	{HTTP_ROUTE_TENANT "v1.0/identity/conditionalAccess/namedLocations", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_ca_locations},
 	{HTTP_ROUTE_TENANT "v1.0/identity/conditionalAccess/namedLocations", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_ca_locations},
 	{HTTP_ROUTE_TENANT "v1.0/identity/conditionalAccess/namedLocations/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_ca_locations},
@@ -68,6 +86,24 @@ static const struct http_route routes[] = {
 	{HTTP_ROUTE_TENANT "v1.0/users/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_user_item},
 	{HTTP_ROUTE_TENANT "v1.0/users/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_user_item},
 	{HTTP_ROUTE_TENANT "v1.0/users/", "PATCH", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_user_item},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/emailMethods", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_methods},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/emailMethods", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_methods},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/emailMethods/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/emailMethods/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/hardwareOathMethods", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_methods},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/hardwareOathMethods/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/hardwareOathMethods/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/methods", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_methods},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/methods/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/phoneMethods", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_methods},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/phoneMethods", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_methods},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/phoneMethods/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/phoneMethods/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/phoneMethods/", "PATCH", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/softwareOathMethods", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_methods},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/softwareOathMethods/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/softwareOathMethods/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/revokeSignInSessions", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_user_action},
 	{HTTP_ROUTE_TENANT "v2.0/.well-known/openid-configuration", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_discovery},
 	{"/healthz",   "GET",  HTTP_MATCH_EXACT,  HTTP_AUTH_NONE, http_health_live},
 	{"/readyz",    "GET",  HTTP_MATCH_EXACT,  HTTP_AUTH_NONE, http_health_ready},
@@ -83,10 +119,32 @@ bool http_route_table_is_sorted(void)
 	return true;
 }
 
+/* Match the rest of a tenant route: want ("/...") against s, where a
+ * segment of want that is exactly "*" matches one non-empty segment of s.
+ * prefix: s may go on after want. */
+static bool rest_match(const char *want, const char *s, bool prefix)
+{
+	while (*want) {
+		if (want[0] == '*' && want[-1] == '/' && (want[1] == '/' || want[1] == '\0')) {
+			size_t seg = strcspn(s, "/");
+			if (seg == 0)
+				return false;
+			s += seg;
+			want++;
+			continue;
+		}
+		if (*want++ != *s++)
+			return false;
+	}
+	return prefix || *s == '\0';
+}
+
 /* How well route t matches path: 0 = not at all; higher is more specific.
  * A route path starting with HTTP_ROUTE_TENANT (slash, star, slash) stands for any
  * one non-empty first segment (the tenant name, http_app_tenant) followed
- * by the rest; a literal EXACT route still beats it. */
+ * by the rest, in which a "*" segment stands for any one non-empty segment
+ * ("/" "*" "/v1.0/users/" "*" "/revokeSignInSessions"); a literal EXACT
+ * route beats an EXACT route with such a segment, which beats any PREFIX. */
 static size_t match_score(const struct http_route *t, const char *path)
 {
 	size_t n = strlen(t->path);
@@ -95,12 +153,13 @@ static size_t match_score(const struct http_route *t, const char *path)
 		if (path[0] != '/' || !rest || rest == path + 1)
 			return 0;
 		const char *want = t->path + sizeof HTTP_ROUTE_TENANT - 2;   /* "/..." */
-		size_t wn = strlen(want);
 		switch (t->match) {
 		case HTTP_MATCH_EXACT:
-			return strcmp(rest, want) == 0 ? SIZE_MAX - 1 : 0;
+			if (!rest_match(want, rest, false))
+				return 0;
+			return strstr(want, "/*") ? SIZE_MAX - 2 : SIZE_MAX - 1;
 		case HTTP_MATCH_PREFIX:
-			return strncmp(rest, want, wn) == 0 ? n + 1 : 0;
+			return rest_match(want, rest, true) ? n + 1 : 0;
 		case HTTP_MATCH_ASSET:
 			return 0;
 		}

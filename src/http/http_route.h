@@ -111,6 +111,16 @@ int http_graph_ca_template(struct http_req *r);   /* POST /{t}/tollgate/v1/condi
 int http_graph_ca_whatif(struct http_req *r);     /* POST /{t}/tollgate/v1/conditionalAccess/whatIf */
 int http_graph_ca_impact(struct http_req *r);     /* POST /{t}/tollgate/v1/conditionalAccess/impact */
 
+/* http_graph_methods.c: a user's authentication methods and the helpdesk
+ * actions (a "*" route segment is the user's id or UPN) */
+int http_graph_methods(struct http_req *r);      /* GET /{t}/v1.0/users/{id|upn}/authentication/methods[/{id}]; GET, POST .../phoneMethods, .../emailMethods; GET .../softwareOathMethods, .../hardwareOathMethods (also /beta); GET, PATCH, DELETE .../phoneMethods/{id}; GET, DELETE the other items */
+int http_graph_user_action(struct http_req *r);  /* POST /{t}/v1.0/users/{id|upn}/revokeSignInSessions; POST /{t}/tollgate/v1/users/{id|upn}/{requireReregister,revokeMfaSessions,deleteAllAppPasswords}; GET .../appPasswords */
+
+/* http_graph_dir.c: groups, their members and directory roles */
+int http_graph_groups(struct http_req *r);          /* GET, POST /{t}/v1.0/groups */
+int http_graph_group_item(struct http_req *r);      /* GET, PATCH, DELETE, POST /{t}/v1.0/groups/{id}[/members…] */
+int http_graph_directory_roles(struct http_req *r); /* GET /{t}/v1.0/directoryRoles…; POST, DELETE …/members/$ref */
+
 /* http_graph_logs.c: the sign-in log and the directory audit log */
 int http_graph_signins(struct http_req *r);          /* GET /{t}/beta/auditLogs/signIns[/{id}] */
 int http_graph_directory_audits(struct http_req *r); /* GET /{t}/v1.0/auditLogs/directoryAudits */

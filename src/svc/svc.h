@@ -130,6 +130,30 @@ int svc_group_delete(struct svc *sv, const struct tg_tenant *t, const char *name
 int svc_group_member(struct svc *sv, const struct tg_tenant *t, const char *group,
                      const char *member, bool is_group, bool add);
 
+/* A member to add: a user (UPN or id) or a group (name or id). */
+struct svc_member_ref {
+	const char *id;
+	bool is_group;
+};
+/* svc_group_create plus n members added, all in one transaction (nothing
+ * is created when one member fails: TG_ERR_NOT_FOUND, TG_ERR_EXISTS for a
+ * member listed twice). Audited group.create and group.member_add. */
+int svc_group_create_with_members(struct svc *sv, const struct tg_tenant *t, const char *name,
+                                  const char *description, const struct svc_member_ref *members,
+                                  size_t n, struct tg_group *out);
+struct svc_group_changes {
+	const char *name;           /* NULL = unchanged */
+	const char *description;    /* NULL = unchanged; "" clears */
+};
+/* Rename / re-describe a group and add n members, in one transaction.
+ * TG_ERR_EXISTS when the new name is taken (or a member already belongs),
+ * TG_ERR_CYCLE for a group member that would make a cycle. Audited
+ * group.update (only when a property changed) and group.member_add. out
+ * (may be NULL) gets the group as now stored. */
+int svc_group_update(struct svc *sv, const struct tg_tenant *t, const char *name_or_id,
+                     const struct svc_group_changes *ch, const struct svc_member_ref *add,
+                     size_t n_add, struct tg_group *out);
+
 /* ---- directory roles ---- */
 int svc_role_assign(struct svc *sv, const struct tg_tenant *t, const char *upn,
                     const char *role, bool assign);

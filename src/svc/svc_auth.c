@@ -585,3 +585,42 @@ int svc_email_add(struct svc_auth *a, const struct tg_tenant *t, const char *upn
 		*out = m;
 	return r;
 }
+
+int svc_phone_update(struct svc_auth *a, const struct tg_tenant *t, const char *upn,
+                     const char *method_id, const char *number, struct store_method *out)
+{
+	char canon[PHONE_SIZE];
+	if (phone_normalize(number, canon))
+		return svc_fail(a->sv, TG_ERR_INVALID, "\"%s\" is not a phone number in the form "
+		                "+CC NUMBER or +CC NUMBERxEXT (for example \"+46 701234567\")", number);
+	struct tg_user u;
+	struct store_method m, after;
+	int r = svc_auth_user(a, t, upn, &u);
+	if (r)
+		return r;
+	if ((r = store_tx_begin(a->sv->store)))
+		return svc_store_fail(a->sv, r, "changing the phone number");
+	if ((r = own_method(a, &u, method_id, &m)))
+		goto fail;
+	if (strcmp(m.kind, STORE_KIND_PHONE) != 0) {
+		r = svc_fail(a->sv, TG_ERR_NOT_FOUND, "%s has no phone method %s", u.upn, method_id);
+		goto fail;
+	}
+	/* the store has no update: replace the row under the same id (its
+	 * one-time codes, sent to the old number, go with it) */
+	after = m;
+	tg_strlcpy(after.detail, canon, sizeof after.detail);
+	if ((r = store_method_delete(a->sv->store, m.id)) ||
+	    (r = store_method_insert(a->sv->store, &after)))
+		goto fail;
+	if ((r = svc_auth_audit(a, t, "method.update", u.upn, svc_auth_method_json(&m),
+	                        svc_auth_method_json(&after))))
+		goto fail;
+	if ((r = store_tx_commit(a->sv->store)))
+		goto fail;
+	if (out)
+		*out = after;
+	return TG_OK;
+fail:
+	return svc_auth_rollback(a, r, "changing the phone number");
+}

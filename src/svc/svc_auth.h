@@ -138,6 +138,13 @@ int svc_phone_add(struct svc_auth *a, const struct tg_tenant *t, const char *upn
 /* Add the user's email method (one per user), active at once. */
 int svc_email_add(struct svc_auth *a, const struct tg_tenant *t, const char *upn,
                   const char *address, struct store_method *out);
+/* Change the number of the user's phone method method_id (its type, id
+ * and creation time stay; codes sent to the old number stop working).
+ * TG_ERR_INVALID (number), TG_ERR_NOT_FOUND (not the user's phone
+ * method). Audited ("method.update", before and after). *out (may be
+ * NULL) gets the method. */
+int svc_phone_update(struct svc_auth *a, const struct tg_tenant *t, const char *upn,
+                     const char *method_id, const char *number, struct store_method *out);
 
 struct svc_code_sent {
 	char code_id[TG_ID_BUF];

@@ -19,17 +19,75 @@ static int commit_or_fail(struct svc *sv, int r, const char *what)
 	return r;
 }
 
-int svc_group_create(struct svc *sv, const struct tg_tenant *t, const char *name,
-                     const char *description, struct tg_group *out)
+static int check_group_text(struct svc *sv, const char *name, const char *description)
+{
+	int r;
+	if (name && !*name)
+		return svc_fail(sv, TG_ERR_INVALID, "a group needs a name");
+	if (name && (r = svc_check_text(sv, "the group name", name, TG_MAX_GROUP_NAME)))
+		return r;
+	if (description && (r = svc_check_text(sv, "the description", description, TG_MAX_DISPLAY_NAME)))
+		return r;
+	return TG_OK;
+}
+
+static int find_group(struct svc *sv, const struct tg_tenant *t, const char *k, struct tg_group *g)
+{
+	int r = store_group_get(sv->store, t->id, k, g);
+	if (r == TG_ERR_NOT_FOUND)
+		return svc_fail(sv, r, "no group \"%s\" in tenant %s", k, t->name);
+	return r ? svc_store_fail(sv, r, "reading the group") : TG_OK;
+}
+
+/* Add or remove one member of g inside the caller's transaction, audited. */
+static int member_change_in_tx(struct svc *sv, const struct tg_tenant *t, const struct tg_group *g,
+                               const char *member, bool is_group, bool add)
+{
+	struct tg_group mg;
+	struct tg_user u;
+	const char *mid, *mname;
+	int r;
+	if (is_group) {
+		if ((r = find_group(sv, t, member, &mg)))
+			return r;
+		mid = mg.id;
+		mname = mg.name;
+	} else {
+		if ((r = svc_user_find(sv, t, member, &u)))
+			return r;
+		tg_wipe(u.pwhash, sizeof u.pwhash);
+		mid = u.id;
+		mname = u.upn;
+	}
+	enum tg_member_kind k = is_group ? TG_MEMBER_GROUP : TG_MEMBER_USER;
+	r = add ? store_group_member_add(sv->store, g->id, k, mid)
+	        : store_group_member_remove(sv->store, g->id, k, mid);
+	if (r == TG_ERR_CYCLE)
+		return svc_fail(sv, r, "adding group \"%s\" to \"%s\" would make a membership cycle "
+		                "(\"%s\" already belongs to \"%s\", directly or through other groups)",
+		                mname, g->name, g->name, mname);
+	if (r == TG_ERR_EXISTS)
+		return svc_fail(sv, r, "%s is already a member of \"%s\"", mname, g->name);
+	if (r == TG_ERR_NOT_FOUND)
+		return svc_fail(sv, r, "%s is not a member of \"%s\"", mname, g->name);
+	if (r)
+		return svc_store_fail(sv, r, "changing group members");
+	char after[400];
+	snprintf(after, sizeof after, "%s %s", is_group ? "group" : "user", mname);
+	return svc_audit(sv, t->id, add ? "group.member_add" : "group.member_remove", g->name,
+	                 add ? "" : after, add ? after : "");
+}
+
+int svc_group_create_with_members(struct svc *sv, const struct tg_tenant *t, const char *name,
+                                  const char *description, const struct svc_member_ref *members,
+                                  size_t n, struct tg_group *out)
 {
 	struct tg_group g;
 	memset(&g, 0, sizeof g);
 	int r;
-	if (!*name)
+	if (!name)
 		return svc_fail(sv, TG_ERR_INVALID, "a group needs a name");
-	if ((r = svc_check_text(sv, "the group name", name, TG_MAX_GROUP_NAME)))
-		return r;
-	if (description && (r = svc_check_text(sv, "the description", description, TG_MAX_DISPLAY_NAME)))
+	if ((r = check_group_text(sv, name, description)))
 		return r;
 	if ((r = rng_uuid(g.id)))
 		return svc_fail(sv, r, "no randomness available");
@@ -46,6 +104,8 @@ int svc_group_create(struct svc *sv, const struct tg_tenant *t, const char *name
 		svc_store_fail(sv, r, "creating the group");
 	if (!r)
 		r = svc_audit(sv, t->id, "group.create", g.name, "", g.id);
+	for (size_t i = 0; !r && i < n; i++)
+		r = member_change_in_tx(sv, t, &g, members[i].id, members[i].is_group, true);
 	if ((r = commit_or_fail(sv, r, "creating the group")))
 		return r;
 	if (out)
@@ -53,12 +113,58 @@ int svc_group_create(struct svc *sv, const struct tg_tenant *t, const char *name
 	return TG_OK;
 }
 
-static int find_group(struct svc *sv, const struct tg_tenant *t, const char *k, struct tg_group *g)
+int svc_group_create(struct svc *sv, const struct tg_tenant *t, const char *name,
+                     const char *description, struct tg_group *out)
 {
-	int r = store_group_get(sv->store, t->id, k, g);
-	if (r == TG_ERR_NOT_FOUND)
-		return svc_fail(sv, r, "no group \"%s\" in tenant %s", k, t->name);
-	return r ? svc_store_fail(sv, r, "reading the group") : TG_OK;
+	return svc_group_create_with_members(sv, t, name, description, NULL, 0, out);
+}
+
+int svc_group_update(struct svc *sv, const struct tg_tenant *t, const char *k,
+                     const struct svc_group_changes *ch, const struct svc_member_ref *add,
+                     size_t n_add, struct tg_group *out)
+{
+	struct tg_group g;
+	int r = check_group_text(sv, ch ? ch->name : NULL, ch ? ch->description : NULL);
+	if (r)
+		return r;
+	if ((r = store_tx_begin(sv->store)))
+		return svc_store_fail(sv, r, "changing the group");
+	if ((r = find_group(sv, t, k, &g)))
+		goto out;
+	struct tg_group after = g;
+	if (ch && ch->name)
+		tg_strlcpy(after.name, ch->name, sizeof after.name);
+	if (ch && ch->description)
+		tg_strlcpy(after.description, ch->description, sizeof after.description);
+	bool renamed = strcmp(after.name, g.name) != 0;
+	bool redescribed = strcmp(after.description, g.description) != 0;
+	if (renamed || redescribed) {
+		r = store_group_update(sv->store, &after);
+		if (r == TG_ERR_EXISTS) {
+			svc_fail(sv, r, "a group named \"%s\" already exists", after.name);
+			goto out;
+		}
+		if (r) {
+			svc_store_fail(sv, r, "changing the group");
+			goto out;
+		}
+		char before_s[TG_MAX_GROUP_NAME + TG_MAX_DISPLAY_NAME + 40];
+		char after_s[sizeof before_s];
+		snprintf(before_s, sizeof before_s, "%s%s%s%s%s", renamed ? "displayName=" : "",
+		         renamed ? g.name : "", renamed && redescribed ? "; " : "",
+		         redescribed ? "description=" : "", redescribed ? g.description : "");
+		snprintf(after_s, sizeof after_s, "%s%s%s%s%s", renamed ? "displayName=" : "",
+		         renamed ? after.name : "", renamed && redescribed ? "; " : "",
+		         redescribed ? "description=" : "", redescribed ? after.description : "");
+		if ((r = svc_audit(sv, t->id, "group.update", g.name, before_s, after_s)))
+			goto out;
+	}
+	for (size_t i = 0; !r && i < n_add; i++)
+		r = member_change_in_tx(sv, t, &after, add[i].id, add[i].is_group, true);
+	if (!r && out)
+		*out = after;
+out:
+	return commit_or_fail(sv, r, "changing the group");
 }
 
 int svc_group_delete(struct svc *sv, const struct tg_tenant *t, const char *k)
@@ -79,46 +185,12 @@ int svc_group_delete(struct svc *sv, const struct tg_tenant *t, const char *k)
 int svc_group_member(struct svc *sv, const struct tg_tenant *t, const char *group,
                      const char *member, bool is_group, bool add)
 {
-	struct tg_group g, mg;
-	struct tg_user u;
-	const char *mid, *mname;
+	struct tg_group g;
 	int r = store_tx_begin(sv->store);
 	if (r)
 		return svc_store_fail(sv, r, "changing group members");
-	if ((r = find_group(sv, t, group, &g)))
-		goto out;
-	if (is_group) {
-		if ((r = find_group(sv, t, member, &mg)))
-			goto out;
-		mid = mg.id;
-		mname = mg.name;
-	} else {
-		if ((r = svc_user_find(sv, t, member, &u)))
-			goto out;
-		tg_wipe(u.pwhash, sizeof u.pwhash);
-		mid = u.id;
-		mname = u.upn;
-	}
-	enum tg_member_kind k = is_group ? TG_MEMBER_GROUP : TG_MEMBER_USER;
-	r = add ? store_group_member_add(sv->store, g.id, k, mid)
-	        : store_group_member_remove(sv->store, g.id, k, mid);
-	if (r == TG_ERR_CYCLE)
-		svc_fail(sv, r, "adding group \"%s\" to \"%s\" would make a membership cycle "
-		         "(\"%s\" already belongs to \"%s\", directly or through other groups)",
-		         mname, g.name, g.name, mname);
-	else if (r == TG_ERR_EXISTS)
-		svc_fail(sv, r, "%s is already a member of \"%s\"", mname, g.name);
-	else if (r == TG_ERR_NOT_FOUND)
-		svc_fail(sv, r, "%s is not a member of \"%s\"", mname, g.name);
-	else if (r)
-		svc_store_fail(sv, r, "changing group members");
-	if (!r) {
-		char after[400];
-		snprintf(after, sizeof after, "%s %s", is_group ? "group" : "user", mname);
-		r = svc_audit(sv, t->id, add ? "group.member_add" : "group.member_remove", g.name,
-		              add ? "" : after, add ? after : "");
-	}
-out:
+	if (!(r = find_group(sv, t, group, &g)))
+		r = member_change_in_tx(sv, t, &g, member, is_group, add);
 	return commit_or_fail(sv, r, "changing group members");
 }
 

@@ -429,8 +429,9 @@ static int sd_conflicts(struct svc *sv, const struct tg_tenant *t, bool allow_pe
 	*per_user = usr.n;
 	if (usr.n && !allow_per_user)
 		r = svc_fail(sv, TG_ERR_CONFLICT, "security defaults cannot be enabled while users have per-user "
-		             "MFA enabled or enforced: %zu user%s (%s); turn per-user MFA off for all users first, "
-		             "or ask for it in the same request (CLI: --disable-per-user-mfa)",
+		             "MFA enabled or enforced: %zu user%s (%s); disable per-user MFA for them first "
+		             "(the per-user MFA page or POST /tollgate/v1/perUserMfa/bulk), or use "
+		             "`tollgate security-defaults enable --disable-per-user-mfa`, which does both",
 		             usr.n, usr.n == 1 ? "" : "s", usr.list.data);
 out:
 	tg_buf_cleanup(&pol.list);

@@ -249,6 +249,36 @@ static void groups_and_roles(void)
 	CHECK_OK(svc_role_assign(&e.sv, &e.t, "g@contoso.test", ROLE_ID_GLOBAL_READER, false));
 	CHECK_INT(audit_count(&e, "group."), 4);
 	CHECK_INT(audit_count(&e, "role."), 2);
+
+	/* create with members: all or nothing */
+	struct svc_member_ref bad[] = {{"g@contoso.test", false}, {"ghost@contoso.test", false}};
+	CHECK_INT(svc_group_create_with_members(&e.sv, &e.t, "team", NULL, bad, 2, NULL),
+	          TG_ERR_NOT_FOUND);
+	struct tg_group g;
+	CHECK_INT(store_group_get(e.st, e.t.id, "team", &g), TG_ERR_NOT_FOUND);
+	struct svc_member_ref good[] = {{"g@contoso.test", false}, {"inner", true}};
+	CHECK_OK(svc_group_create_with_members(&e.sv, &e.t, "team", "t", good, 2, &g));
+	CHECK_INT(audit_count(&e, "group."), 7);
+	/* update: rename, a taken name, a cycle rolls the rename back */
+	struct svc_group_changes ch = {.name = "outer"};
+	CHECK_INT(svc_group_update(&e.sv, &e.t, g.id, &ch, NULL, 0, NULL), TG_ERR_EXISTS);
+	ch.name = "";
+	CHECK_INT(svc_group_update(&e.sv, &e.t, g.id, &ch, NULL, 0, NULL), TG_ERR_INVALID);
+	ch.name = "crew";
+	ch.description = "";
+	struct svc_member_ref cyc[] = {{"outer", true}};
+	CHECK_OK(svc_group_member(&e.sv, &e.t, "outer", g.id, true, true));
+	CHECK_INT(svc_group_update(&e.sv, &e.t, g.id, &ch, cyc, 1, NULL), TG_ERR_CYCLE);
+	CHECK_OK(store_group_get(e.st, e.t.id, g.id, &g));
+	CHECK_STR(g.name, "team");
+	struct tg_group after;
+	CHECK_OK(svc_group_update(&e.sv, &e.t, g.id, &ch, NULL, 0, &after));
+	CHECK_STR(after.name, "crew");
+	CHECK_STR(after.description, "");
+	CHECK_INT(audit_count(&e, "group.update"), 1);
+	CHECK_OK(svc_group_update(&e.sv, &e.t, "crew", &ch, NULL, 0, NULL)); /* no change */
+	CHECK_INT(audit_count(&e, "group.update"), 1);
+	CHECK_INT(svc_group_update(&e.sv, &e.t, "nope", &ch, NULL, 0, NULL), TG_ERR_NOT_FOUND);
 	store_close(e.st);
 }
 

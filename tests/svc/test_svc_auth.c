@@ -6,8 +6,9 @@
  * two concurrent submissions of one code from two threads with two store
  * handles (exactly one succeeds), hardware token CSV import (bad rows by
  * line, nothing applied; SHA-256 / 60 s; at most 5 OATH methods), phone
- * formats and types, one-time codes (expiry, single use, burnt after wrong
- * guesses, send rate limit, a failed send consumes nothing), recovery
+ * formats and types, a phone number changed in place, one-time codes
+ * (expiry, single use, burnt after wrong guesses, send rate limit, a
+ * failed send consumes nothing), recovery
  * codes, the app password limit and tenant setting, lockout thresholds and
  * unlock, require-re-register, key rotation, and the sealed-at-rest dump:
  * no seed, code, recovery code or app password in any encoding in the
@@ -511,6 +512,33 @@ static void phone_and_email_methods(void)
 	CHECK_INT(svc_method_delete(&e.a, &e.t, "bob@contoso.test", m.id), TG_ERR_NOT_FOUND);
 	CHECK_OK(svc_method_delete(&e.a, &e.t, u, m.id));
 	CHECK_INT(audit_count(&e, "method.delete"), 1);
+	teardown(&e);
+}
+
+/* svc_phone_update: same id, type and creation time, new number; only the
+ * user's own phone methods; audited with before and after. */
+static void phone_number_update(void)
+{
+	struct env e;
+	REQUIRE(setup(&e) == 0);
+	const char *u = "alice@contoso.test";
+	struct store_method ph, em, after, got;
+	CHECK_OK(svc_phone_add(&e.a, &e.t, u, "+46 701234567", PHONE_TYPE_MOBILE, &ph));
+	CHECK_OK(svc_email_add(&e.a, &e.t, u, "alice@example.org", &em));
+	clock_now += 60;
+	CHECK_INT(svc_phone_update(&e.a, &e.t, u, ph.id, "0701234567", NULL), TG_ERR_INVALID);
+	CHECK_INT(svc_phone_update(&e.a, &e.t, "bob@contoso.test", ph.id, "+46 709999999", NULL),
+	          TG_ERR_NOT_FOUND);
+	CHECK_INT(svc_phone_update(&e.a, &e.t, u, em.id, "+46 709999999", NULL), TG_ERR_NOT_FOUND);
+	CHECK_INT(audit_count(&e, "method.update"), 0);
+	CHECK_OK(svc_phone_update(&e.a, &e.t, u, ph.id, "+46 70-999 99 99", &after));
+	CHECK_STR(after.detail, "+46 709999999");
+	CHECK_OK(store_method_get(e.st, ph.id, &got));
+	CHECK_STR(got.detail, "+46 709999999");
+	CHECK_INT(got.phone_type, PHONE_TYPE_MOBILE);
+	CHECK_INT(got.status, STORE_METHOD_ACTIVE);
+	CHECK(got.created == ph.created);
+	CHECK_INT(audit_count(&e, "method.update"), 1);
 	teardown(&e);
 }
 
@@ -1038,6 +1066,7 @@ int main(void)
 	TEST(token_import_all_or_nothing);
 	TEST(at_most_five_oath_methods);
 	TEST(phone_and_email_methods);
+	TEST(phone_number_update);
 	TEST(codes_expire_and_are_single_use);
 	TEST(code_burnt_after_wrong_guesses);
 	TEST(send_rate_limit);
