@@ -14,6 +14,7 @@
 #include "core/email_addr.h"
 #include "core/password_policy.h"
 #include "core/phone.h"
+#include "core/roles.h"
 #include "core/upn.h"
 #include "core/uuid.h"
 #include "crypto/password.h"
@@ -362,6 +363,48 @@ fail:
 	return r;
 }
 
+struct ga_count {
+	struct svc *sv;
+	const char *tenant_id, *user_id;
+	bool is_member;
+	size_t others;          /* other enabled Global Administrators */
+	int err;
+};
+
+static int ga_cb(const char *id, void *arg)
+{
+	struct ga_count *g = arg;
+	if (strcmp(id, g->user_id) == 0) {
+		g->is_member = true;
+		return 0;
+	}
+	struct tg_user o;
+	int r = store_user_get(g->sv->store, id, &o);
+	if (r) {
+		g->err = r;
+		return 1;
+	}
+	tg_wipe(o.pwhash, sizeof o.pwhash);
+	if (o.enabled && strcmp(o.tenant_id, g->tenant_id) == 0)
+		g->others++;
+	return 0;
+}
+
+int svc_keep_last_global_admin(struct svc *sv, const char *tenant_id, const char *user_id,
+                               const char *what)
+{
+	struct ga_count g = {sv, tenant_id, user_id, false, 0, 0};
+	int r = store_role_members(sv->store, tenant_id, ROLE_ID_GLOBAL_ADMIN, ga_cb, &g);
+	if (r && g.err)
+		r = g.err;
+	if (r)
+		return svc_store_fail(sv, r, "reading the Global Administrators");
+	if (g.is_member && g.others == 0)
+		return svc_fail(sv, TG_ERR_CONFLICT, "%s would leave the tenant without an enabled "
+		                "Global Administrator: assign the role to another user first", what);
+	return TG_OK;
+}
+
 static int apply_changes(struct svc *sv, struct tg_user *u, const void *arg)
 {
 	const struct svc_user_changes *ch = arg;
@@ -385,6 +428,9 @@ static int apply_changes(struct svc *sv, struct tg_user *u, const void *arg)
 			return r;
 		tg_strlcpy(u->locale, ch->locale, sizeof u->locale);
 	}
+	if (ch->enabled == 0 && u->enabled &&
+	    (r = svc_keep_last_global_admin(sv, u->tenant_id, u->id, "disabling this user")))
+		return r;
 	if (ch->enabled >= 0)
 		u->enabled = ch->enabled != 0;
 	return TG_OK;
@@ -406,6 +452,9 @@ int svc_user_delete(struct svc *sv, const struct tg_tenant *t, const char *upn)
 	if (r)
 		return svc_store_fail(sv, r, "deleting the user");
 	if ((r = svc_user_find(sv, t, upn, &u)))
+		goto fail;
+	tg_wipe(u.pwhash, sizeof u.pwhash);
+	if ((r = svc_keep_last_global_admin(sv, t->id, u.id, "deleting this user")))
 		goto fail;
 	if ((r = store_user_delete(sv->store, u.id))) {
 		svc_store_fail(sv, r, "deleting the user");

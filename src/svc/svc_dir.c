@@ -207,6 +207,9 @@ int svc_role_assign(struct svc *sv, const struct tg_tenant *t, const char *upn,
 	if ((r = svc_user_find(sv, t, upn, &u)))
 		goto out;
 	tg_wipe(u.pwhash, sizeof u.pwhash);
+	if (!assign && strcmp(rd->id, ROLE_ID_GLOBAL_ADMIN) == 0 &&
+	    (r = svc_keep_last_global_admin(sv, t->id, u.id, "removing the role")))
+		goto out;
 	r = assign ? store_role_assign(sv->store, t->id, u.id, rd->id)
 	           : store_role_remove(sv->store, u.id, rd->id);
 	if (r == TG_ERR_EXISTS)

@@ -16,6 +16,12 @@ int svc_check_locale(struct svc *sv, const char *v);
 /* Validate input and build a user record (hashes a given password). */
 int svc_user_build(struct svc *sv, const struct tg_tenant *t, const struct svc_user_input *in,
                    struct tg_user *u);
+/* Inside the caller's transaction: TG_ERR_CONFLICT (sv->err says what to
+ * do instead) when user_id is a Global Administrator and no other enabled
+ * user of the tenant holds the role, so `what` (deleting, disabling,
+ * removing the role) would leave the tenant without one. TG_OK otherwise. */
+int svc_keep_last_global_admin(struct svc *sv, const char *tenant_id, const char *user_id,
+                               const char *what);
 /* Public fields of a user as compact JSON; caller frees. */
 char *svc_user_json(const struct tg_user *u);
 

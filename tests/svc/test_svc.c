@@ -282,6 +282,42 @@ static void groups_and_roles(void)
 	store_close(e.st);
 }
 
+/* The tenant always keeps an enabled Global Administrator. */
+static void last_global_admin_kept(void)
+{
+	struct env e;
+	REQUIRE(setup(&e) == 0);
+	struct svc_user_input a = {.upn = "ga1@contoso.test"}, b = {.upn = "ga2@contoso.test"};
+	CHECK_OK(svc_user_create(&e.sv, &e.t, &a, NULL));
+	CHECK_OK(svc_user_create(&e.sv, &e.t, &b, NULL));
+	CHECK_OK(svc_role_assign(&e.sv, &e.t, "ga1@contoso.test", "global-admin", true));
+	int before = audit_count(&e, "");
+	CHECK_INT(svc_role_assign(&e.sv, &e.t, "ga1@contoso.test", "global-admin", false), TG_ERR_CONFLICT);
+	CHECK(strstr(e.sv.err, "another user") != NULL);
+	CHECK_INT(svc_user_delete(&e.sv, &e.t, "ga1@contoso.test"), TG_ERR_CONFLICT);
+	struct svc_user_changes off = {.enabled = 0};
+	CHECK_INT(svc_user_update(&e.sv, &e.t, "ga1@contoso.test", &off, NULL), TG_ERR_CONFLICT);
+	CHECK_INT(audit_count(&e, ""), before);     /* nothing changed */
+	/* a disabled second Global Administrator does not count */
+	CHECK_OK(svc_role_assign(&e.sv, &e.t, "ga2@contoso.test", "global-admin", true));
+	CHECK_OK(svc_user_update(&e.sv, &e.t, "ga2@contoso.test", &off, NULL));
+	CHECK_INT(svc_user_delete(&e.sv, &e.t, "ga1@contoso.test"), TG_ERR_CONFLICT);
+	/* an enabled one does: then each change is allowed, one at a time */
+	struct svc_user_changes on = {.enabled = 1};
+	CHECK_OK(svc_user_update(&e.sv, &e.t, "ga2@contoso.test", &on, NULL));
+	CHECK_OK(svc_user_update(&e.sv, &e.t, "ga1@contoso.test", &off, NULL));
+	CHECK_INT(svc_role_assign(&e.sv, &e.t, "ga2@contoso.test", "global-admin", false), TG_ERR_CONFLICT);
+	CHECK_OK(svc_role_assign(&e.sv, &e.t, "ga1@contoso.test", "global-admin", false));
+	CHECK_OK(svc_user_delete(&e.sv, &e.t, "ga1@contoso.test"));
+	CHECK_INT(svc_user_delete(&e.sv, &e.t, "ga2@contoso.test"), TG_ERR_CONFLICT);
+	/* users without the role are not affected */
+	struct svc_user_input c = {.upn = "plain@contoso.test"};
+	CHECK_OK(svc_user_create(&e.sv, &e.t, &c, NULL));
+	CHECK_OK(svc_user_update(&e.sv, &e.t, "plain@contoso.test", &off, NULL));
+	CHECK_OK(svc_user_delete(&e.sv, &e.t, "plain@contoso.test"));
+	store_close(e.st);
+}
+
 static void tenant_rules(void)
 {
 	struct env e;
@@ -306,6 +342,7 @@ int main(void)
 	TEST(import_all_or_nothing);
 	TEST(mfa_bulk_with_unknown_upns);
 	TEST(groups_and_roles);
+	TEST(last_global_admin_kept);
 	TEST(tenant_rules);
 	return tg_test_done();
 }
