@@ -2,14 +2,15 @@
 // Shared Playwright set-up: Debian's chromium (never a downloaded browser),
 // headless, with the flags this closed network needs.
 import { chromium } from 'playwright-core';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-// opts: extra context options (locale, viewport, ...).
+// opts: extra context options (locale, viewport, ...). The profile
+// directory is removed when the context closes.
 export async function launch(opts = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tg-chromium-'));
-  return chromium.launchPersistentContext(dir, {
+  const ctx = await chromium.launchPersistentContext(dir, {
     ...opts,
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
@@ -17,4 +18,15 @@ export async function launch(opts = {}) {
            '--disable-background-networking', '--disable-component-update',
            '--disable-sync'],
   });
+  // after close() the browser has exited; a leftover file must not fail a test
+  const close = ctx.close.bind(ctx);
+  ctx.close = async (...args) => {
+    await close(...args);
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    } catch (e) {
+      console.warn(`could not remove ${dir}: ${e.message}`);
+    }
+  };
+  return ctx;
 }
