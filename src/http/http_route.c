@@ -51,6 +51,7 @@ static const struct http_route routes[] = {
 	{HTTP_ROUTE_TENANT "tollgate/v1/conditionalAccess/whatIf", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_ca_whatif},
 	{HTTP_ROUTE_TENANT "tollgate/v1/mfaServiceSettings", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_mfa_settings},
 	{HTTP_ROUTE_TENANT "tollgate/v1/mfaServiceSettings", "PATCH", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_mfa_settings},
+	{HTTP_ROUTE_TENANT "tollgate/v1/perUserMfa", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_per_user_mfa_list},
 	{HTTP_ROUTE_TENANT "tollgate/v1/perUserMfa/bulk", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_mfa_bulk},
 	{HTTP_ROUTE_TENANT "tollgate/v1/users/*/appPasswords", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_user_action},
 	{HTTP_ROUTE_TENANT "tollgate/v1/users/*/deleteAllAppPasswords", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_user_action},

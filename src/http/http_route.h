@@ -102,6 +102,8 @@ int http_graph_batch(struct http_req *r);               /* POST /{t}/v1.0/$batch
 /* http_graph_policy.c: security defaults and the MFA service settings */
 int http_graph_security_defaults(struct http_req *r);   /* GET, PATCH /{t}/v1.0/policies/identitySecurityDefaultsEnforcementPolicy */
 int http_graph_mfa_settings(struct http_req *r);        /* GET, PATCH /{t}/tollgate/v1/mfaServiceSettings */
+/* http_graph_mfa.c: the users with their per-user MFA state, paged */
+int http_graph_per_user_mfa_list(struct http_req *r);   /* GET /{t}/tollgate/v1/perUserMfa */
 
 /* http_graph_ca.c: Conditional Access policies, named locations,
  * templates, what-if and impact replay (docs/admin-api.md) */

@@ -14,6 +14,26 @@ export TG_DATA="$TMP/data"
 "$TOLLGATE" --data "$TG_DATA" init --domain contoso.test > "$TMP/init.txt" || exit 1
 export TG_ADMIN_UPN=$(sed -n 's/.*Global Administrator: *//p' "$TMP/init.txt")
 export TG_ADMIN_PASSWORD=$(sed -n 's/.*one-time password: *//p' "$TMP/init.txt")
+# TG_E2E_SMTP=1: a real SMTP server (tests/cli/helpers/smtp_sink.py, on
+# Debian's python3-aiosmtpd) receives the server's email; every message
+# lands in $TG_SMTP_DIR/msg-N.eml (the envelope recipients in X-Envelope-To).
+if [ "${TG_E2E_SMTP:-}" = 1 ]; then
+  PY=python3
+  for p in /usr/bin/python3 python3; do
+    if "$p" -c 'import aiosmtpd' 2>/dev/null; then PY=$p; break; fi
+  done
+  "$PY" -c 'import aiosmtpd' 2>/dev/null || { echo "aiosmtpd is missing: run scripts/install-deps" >&2; exit 1; }
+  export TG_SMTP_DIR="$TMP/mail"
+  mkdir -p "$TG_SMTP_DIR"
+  SMTP_PORT=$(free_port)
+  "$PY" "$TG_TEST_SRCDIR/tests/cli/helpers/smtp_sink.py" "$SMTP_PORT" "$TG_SMTP_DIR" 2>"$TMP/smtp.log" &
+  SMTP_PID=$!
+  TG_CLEANUPS+=("kill $SMTP_PID 2>/dev/null; wait $SMTP_PID 2>/dev/null")
+  for _ in $(seq 1 100); do [ -e "$TG_SMTP_DIR/ready" ] && break; sleep 0.05; done
+  rm -f "$TG_SMTP_DIR/ready"
+  printf 'email_channel = smtp\nsmtp_host = 127.0.0.1\nsmtp_port = %s\nsmtp_tls = none\nsmtp_from = noreply@contoso.test\nsmtp_timeout = 5\n' \
+    "$SMTP_PORT" >> "$TG_DATA/tollgate.conf"
+fi
 PORT=$(free_port)
 export TG_URL="http://127.0.0.1:$PORT"
 "$TOLLGATE" --data "$TG_DATA" serve --listen "127.0.0.1:$PORT" 2>"$TMP/server.log" &

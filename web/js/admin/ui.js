@@ -159,13 +159,19 @@ export function pagedTable(makePager, columns, opts = {}) {
     info.textContent = t('admin.pageN', { n: index + 1 });
   }
 
+  let generation = 0;   // a reload drops the answers of earlier loads
   async function load(i) {
+    const mine = generation;
     try {
-      while (pages.length <= i && pager.hasMore) pages.push(await pager.next());
+      while (pages.length <= i && pager.hasMore) {
+        const items = await pager.next();
+        if (mine !== generation) return;
+        pages.push(items);
+      }
       index = Math.min(i, Math.max(pages.length - 1, 0));
       render();
     } catch (e) {
-      showError(e);
+      if (mine === generation) showError(e);
     }
   }
 
@@ -173,6 +179,7 @@ export function pagedTable(makePager, columns, opts = {}) {
   next.addEventListener('click', () => load(index + 1));
 
   async function reload({ keepSelection = false } = {}) {
+    generation++;
     pager = makePager();
     pages = [];
     if (!keepSelection) {
