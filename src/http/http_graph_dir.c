@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/err.h"
+#include "base/log.h"
 #include "base/mem.h"
 #include "base/str.h"
 #include "core/roles.h"
@@ -1060,6 +1061,132 @@ int http_graph_directory_roles(struct http_req *r)
 		e = role_member_ref(r, &g, rd, what == R_REMOVE ? s.s[1] : NULL);
 	}
 out:
+	http_graph_end(&g);
+	return e;
+}
+
+/* ---- a user's groups and roles: /users/{id|upn}/memberOf ------------------ */
+
+#define MEMBER_OF_MAX 10000        /* groups + roles read for one user */
+
+struct id_list {
+	size_t n, cap;
+	char (*v)[TG_ID_BUF + 2];      /* "g:<id>" or "r:<id>", sorted: the skiptoken order */
+	bool full;
+};
+
+static int id_list_add(struct id_list *l, char kind, const char *id)
+{
+	if (l->n == MEMBER_OF_MAX) {
+		l->full = true;
+		return DIR_WALK_STOP;
+	}
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 32;
+		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+	}
+	snprintf(l->v[l->n++], sizeof l->v[0], "%c:%s", kind, id);
+	return TG_OK;
+}
+
+static int member_of_group_cb(const char *id, void *arg)
+{
+	return id_list_add(arg, 'g', id);
+}
+
+static int member_of_role_cb(const char *id, void *arg)
+{
+	return id_list_add(arg, 'r', id);
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* GET /v1.0/users/{id|upn}/memberOf and …/transitiveMemberOf: the groups
+ * (direct, or through nested groups) and the directory roles the user
+ * holds, as Graph's directoryObject collection, groups then roles, paged by
+ * $top / $skiptoken. Needs GROUP_READ and ROLE_READ. */
+int http_graph_user_member_of(struct http_req *r)
+{
+	struct graph_call g;
+	struct id_list ids = {0};
+	json_t *arr = NULL;
+	int e = http_graph_begin(r, &g);
+	if (e || r->replied)
+		goto out;
+	struct segs sg;
+	if (!split_path(http_req_subpath(r), &sg) || sg.n != 4) {
+		e = not_found(r, http_req_subpath(r));
+		goto out;
+	}
+	bool transitive = strcmp(sg.s[3], "transitiveMemberOf") == 0;
+	struct graph_query q;
+	if (!http_graph_require(r, &g, GRAPH_OP_GROUP_READ, NULL) ||
+	    !http_graph_require(r, &g, GRAPH_OP_ROLE_READ, NULL) ||
+	    !http_graph_query(r, NULL, member_props, &q))
+		goto out;
+	struct dir_obj obj;
+	if ((e = resolve_obj(&g, REF_USER, sg.s[2], &obj))) {
+		if (e == TG_ERR_NOT_FOUND)
+			e = not_found(r, sg.s[2]);
+		goto out;
+	}
+	e = store_user_roles(g.c->store, obj.u.id, member_of_role_cb, &ids);
+	if (!e || e == DIR_WALK_STOP)
+		e = store_member_groups(g.c->store, TG_MEMBER_USER, obj.u.id, transitive,
+		                        member_of_group_cb, &ids);
+	if (e && e != DIR_WALK_STOP)
+		goto out;
+	e = TG_OK;
+	if (ids.full)
+		log_warn("request %s: %s is in more than %d groups and roles; the list is cut",
+		         r->request_id, obj.u.upn, MEMBER_OF_MAX);
+	if (ids.n)
+		qsort(ids.v, ids.n, sizeof ids.v[0], id_cmp);
+	if (q.skiptoken[0] && (q.skiptoken[0] != 'g' && q.skiptoken[0] != 'r')) {
+		e = bad_request(r, "Invalid $skiptoken: start again without it.");
+		goto out;
+	}
+	arr = json_array();
+	size_t n = 0;
+	const char *next = NULL;
+	for (size_t i = 0; i < ids.n; i++) {
+		if (q.skiptoken[0] && strcmp(ids.v[i], q.skiptoken) <= 0)
+			continue;
+		if (n == q.top) {
+			next = ids.v[i - 1];
+			break;
+		}
+		json_t *o = NULL;
+		const char *id = ids.v[i] + 2;
+		if (ids.v[i][0] == 'r') {
+			const struct role_def *rd = role_find(id);
+			if (!rd)
+				continue;
+			o = role_json(rd);
+			json_object_set_new(o, "@odata.type", json_string("#microsoft.graph.directoryRole"));
+		} else {
+			struct tg_group gr;
+			int ge = find_group_id(&g, id, &gr);
+			if (ge == TG_ERR_NOT_FOUND)
+				continue;
+			if (ge) {
+				e = ge;
+				goto out;
+			}
+			o = member_group_json(&gr);
+		}
+		http_graph_select(&q, o);
+		json_array_append_new(arr, o);
+		n++;
+	}
+	e = http_graph_reply_collection(r, &g, "directoryObjects", arr, &q, next);
+	arr = NULL;
+out:
+	json_decref(arr);
+	free(ids.v);
 	http_graph_end(&g);
 	return e;
 }

@@ -122,6 +122,7 @@ int http_graph_user_action(struct http_req *r);  /* POST /{t}/v1.0/users/{id|upn
 int http_graph_groups(struct http_req *r);          /* GET, POST /{t}/v1.0/groups */
 int http_graph_group_item(struct http_req *r);      /* GET, PATCH, DELETE, POST /{t}/v1.0/groups/{id}[/members…] */
 int http_graph_directory_roles(struct http_req *r); /* GET /{t}/v1.0/directoryRoles…; POST, DELETE …/members/$ref */
+int http_graph_user_member_of(struct http_req *r);  /* GET /{t}/v1.0/users/{id|upn}/{memberOf,transitiveMemberOf} */
 
 /* http_graph_logs.c: the sign-in log and the directory audit log */
 int http_graph_signins(struct http_req *r);          /* GET /{t}/beta/auditLogs/signIns[/{id}] */

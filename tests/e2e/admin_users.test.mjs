@@ -313,6 +313,18 @@ test('users: search, create (a bad UPN first), the detail view and its actions',
   assert.match(await page.textContent('#user-mfa-state'), /Enforced/);
   await page.waitForSelector('#user-roles');
   assert.match(await page.textContent('#user-roles'), /No directory role/);
+  // groups, also through nesting, and a role, from transitiveMemberOf
+  tg(['group', 'add', 'Sales-Outer']);
+  tg(['group', 'add', 'Sales-Inner']);
+  tg(['group', 'member', 'add', 'Sales-Outer', '--group', 'Sales-Inner']);
+  tg(['group', 'member', 'add', 'Sales-Inner', '--user', rita]);
+  tg(['role', 'assign', rita, 'helpdesk-admin']);
+  await page.reload();
+  await page.waitForSelector('#user-groups li');
+  assert.match(await page.textContent('#user-roles'), /Helpdesk Administrator/);
+  const groups = await page.textContent('#user-groups');
+  assert.ok(groups.includes('Sales-Inner') && groups.includes('Sales-Outer'), groups);
+  tg(['role', 'remove', rita, 'helpdesk-admin']);
 
   // require re-register: confirm, the app is gone
   const active = () => tgJson(['method', 'list', rita]).methods.filter((m) => m.status === 'active');

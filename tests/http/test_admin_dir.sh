@@ -530,6 +530,47 @@ BATCHED=$(json value.0.id < "$TMP/body")
 req "$GRO" GET "/v1.0/groups/$BATCHED/members"
 body_has 'alice@contoso.test'
 
+# ---- a user's groups and roles: memberOf, transitiveMemberOf ----
+printf '%s\n' "$PW" | tg user add mo@contoso.test --password-stdin >/dev/null && \
+  tg role assign mo@contoso.test "Global Reader" >/dev/null && \
+  tg group add "Outer-M" >/dev/null && tg group add "Inner-M" >/dev/null && \
+  tg group member add "Outer-M" --group "Inner-M" >/dev/null && \
+  tg group member add "Inner-M" --user mo@contoso.test >/dev/null || fail "memberOf set-up"
+MO=$(uid mo@contoso.test)
+req "$DIRR" GET "/v1.0/users/$MO/memberOf"
+status 200 "memberOf"
+same "$(count < "$TMP/body")" 2 "memberOf: the direct group and the role"
+same "$(json value.0.displayName < "$TMP/body")" "Inner-M" "groups first"
+same "$(json value.1.displayName < "$TMP/body")" "Global Reader" "then roles"
+body_has '"#microsoft.graph.directoryRole"'
+body_has '"#microsoft.graph.group"'
+body_lacks 'Outer-M'
+req "$DIRR" GET "/v1.0/users/mo@contoso.test/transitiveMemberOf"
+status 200 "transitiveMemberOf by UPN"
+same "$(count < "$TMP/body")" 3 "transitive: the nesting group too"
+body_has 'Outer-M'
+req "$DIRR" GET "/v1.0/users/$MO/transitiveMemberOf?\$top=2&\$select=displayName"
+same "$(count < "$TMP/body")" 2 "memberOf page 1"
+body_lacks 'createdDateTime'
+NL=$(nextlink < "$TMP/body")
+[ -n "$NL" ] && ok || fail "memberOf nextLink"
+S=$(curl -s -o "$TMP/body" -w '%{http_code}' -H "Authorization: Bearer $DIRR" "$NL")
+status 200 "memberOf page 2"
+same "$(count < "$TMP/body")" 1 "memberOf page 2 has the rest"
+same "$(nextlink < "$TMP/body")" "" "memberOf: no page 3"
+req "$DIRR" GET "/v1.0/users/$PLAIN_ID/memberOf"
+same "$(count < "$TMP/body")" 0 "no groups, no roles"
+req "$DIRR" GET "/v1.0/users/ghost@contoso.test/memberOf"
+status 404 "memberOf: unknown user"
+req "$DIRR" GET "/v1.0/users/$MO/memberOf?\$skiptoken=zzz"
+status 400 "memberOf: bad skiptoken"
+req "$GRO" GET "/v1.0/users/$MO/memberOf"
+status 403 "memberOf needs role read too"
+req "$RRO" GET "/v1.0/users/$MO/memberOf"
+status 403 "memberOf needs group read too"
+req "" GET "/v1.0/users/$MO/memberOf"
+status 401 "memberOf without a token"
+
 # ---- delete ----
 req "$GRW" POST "/v1.0/groups/$STAFF/members/\$ref" -H "$CT" -d "$(ref "$GRAPH/groups/$FIN")"
 status 204 "nest again"

@@ -8,7 +8,7 @@
 import { t } from '/js/i18n.js';
 import { alertBox, confirmDialog, details, errorText, h, heading, when } from '/js/admin/ui.js';
 import { del, get, odataString, patch, post, query } from '/js/admin/api.js';
-import { batch, enabledBadge, generatePassword, stateBadge } from '/js/admin/pages/users-lib.js';
+import { enabledBadge, generatePassword, stateBadge } from '/js/admin/pages/users-lib.js';
 import { passwordOnce } from '/js/admin/pages/users-create.js';
 
 const SIGNINS_SHOWN = 10;
@@ -42,39 +42,32 @@ function table(caption, headers, rows, empty) {
 }
 
 // ---- roles and groups ------------------------------------------------------
-// The admin API has no /users/{id}/memberOf: the roles are found by
-// reading each role's members (one $batch), the groups by reading the
-// transitive members of the first GROUPS_CHECKED groups.
+// One paged request: /users/{id}/transitiveMemberOf gives the groups (also
+// through nested groups) and the directory roles; a page at a time, so a
+// user in thousands of groups costs the first page only.
 
 async function memberships(userId) {
-  const roles = ((await get('/v1.0/directoryRoles')) || {}).value || [];
-  const roleAnswers = await batch(roles.map((r) => ({
-    method: 'GET', url: `/directoryRoles/${encodeURIComponent(r.id)}/members?$select=id&$top=999`,
-  })));
-  const mine = roles.filter((r, i) => roleAnswers[i].status === 200 &&
-    ((roleAnswers[i].body || {}).value || []).some((m) => m.id === userId));
-  const out = [h('h3', {}, t('users.detail.roles'))];
+  const out = [];
+  let data;
+  try {
+    data = await get(`/v1.0/users/${encodeURIComponent(userId)}/transitiveMemberOf${query({
+      $select: 'id,displayName', $top: GROUPS_CHECKED })}`);
+  } catch (e) {
+    out.push(h('h3', {}, t('users.detail.roles')), alertBox(e.status === 403 ? 'warn' : 'danger', errorText(e)));
+    return out;
+  }
+  const items = (data && data.value) || [];
+  const mine = items.filter((x) => x['@odata.type'] === '#microsoft.graph.directoryRole');
+  const inGroups = items.filter((x) => x['@odata.type'] === '#microsoft.graph.group');
+  out.push(h('h3', {}, t('users.detail.roles')));
   out.push(mine.length
     ? h('ul', { id: 'user-roles' }, mine.map((r) => h('li', {}, r.displayName)))
     : h('p', { class: 'muted', id: 'user-roles' }, t('users.detail.noRoles')));
   out.push(h('h3', {}, t('users.detail.groups')));
-  let groups;
-  try {
-    groups = await get(`/v1.0/groups${query({ $select: 'id,displayName', $top: GROUPS_CHECKED })}`);
-  } catch (e) {
-    out.push(alertBox(e.status === 403 ? 'warn' : 'danger', errorText(e)));
-    return out;
-  }
-  const list = (groups && groups.value) || [];
-  const answers = await batch(list.map((g) => ({
-    method: 'GET', url: `/groups/${encodeURIComponent(g.id)}/transitiveMembers?$select=id&$top=999`,
-  })));
-  const inGroups = list.filter((g, i) => answers[i].status === 200 &&
-    ((answers[i].body || {}).value || []).some((m) => m.id === userId));
   out.push(inGroups.length
     ? h('ul', { id: 'user-groups' }, inGroups.map((g) => h('li', {}, g.displayName)))
     : h('p', { class: 'muted', id: 'user-groups' }, t('users.detail.noGroups')));
-  if (groups && groups['@odata.nextLink']) {
+  if (data && data['@odata.nextLink']) {
     out.push(h('p', { class: 'field__hint' }, t('users.detail.groupsChecked', { n: GROUPS_CHECKED })));
   }
   return out;
