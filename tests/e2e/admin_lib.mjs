@@ -11,9 +11,16 @@ export const tenant = 'default';
 export const portal = `${base}/${tenant}/admin/`;
 export const PASSWORD = 'Corr3ct-Horse-Battery';
 
+// The tollgate CLI on the server's data directory; a failure's message
+// carries what the command printed on standard error.
 export function tg(args, input) {
-  return execFileSync(process.env.TOLLGATE, ['--data', process.env.TG_DATA, ...args],
-    { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+  try {
+    return execFileSync(process.env.TOLLGATE, ['--data', process.env.TG_DATA, ...args],
+      { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+  } catch (e) {
+    e.message = `tollgate ${args.join(' ')}: ${String(e.stderr || '').trim() || e.message}`;
+    throw e;
+  }
 }
 export function tgJson(args) {
   return JSON.parse(tg(['--json', ...args]));

@@ -5,9 +5,11 @@
 // is told so and the API refuses them; the portal's redirect URI cannot be
 // bent to another page; signing out ends the session.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test, after } from 'node:test';
-import { addAdmin, addApp, addUser, base, closeAll, newContext, portal, signInToPortal, tenant,
-         watch } from './admin_lib.mjs';
+import { addAdmin, addApp, addUser, base, closeAll, newContext, portal, signInToPortal, tenant, tg,
+         tgJson, watch } from './admin_lib.mjs';
 
 after(closeAll);
 
@@ -79,4 +81,35 @@ test('the portal in Swedish', async () => {
   assert.equal(await page.getAttribute('html', 'lang'), 'sv');
   assert.match(await page.textContent('#nav'), /Användare/);
   assert.match(await page.textContent('.page--home'), /Global Reader|Global läsare/);
+});
+
+// The portal is a privileged app (MicrosoftAdminPortals): a Conditional
+// Access policy for admin portals makes an administrator whose per-user MFA
+// is off do MFA to reach it, and the sign-in log names the policy. Last in
+// this file: the policy stays on for the rest of this server's life.
+test('a Conditional Access policy for admin portals requires MFA for the portal', async () => {
+  const upn = 'paul.privileged@contoso.test';
+  addUser(upn, { state: 'disabled' });
+  tg(['role', 'assign', upn, 'security-admin']);
+  const secret = addApp(upn);
+  const policy = tgJson(['policy', 'template', 'require-mfa-admin-portals', '--admin', process.env.TG_ADMIN_UPN]);
+  const id = policy.id;
+  policy.state = 'enabled';
+  for (const k of ['id', 'createdDateTime', 'modifiedDateTime']) delete policy[k];
+  const file = join(process.env.TG_DATA, 'portal-policy.json');
+  writeFileSync(file, JSON.stringify(policy));
+  tg(['policy', 'update', id, file]);
+  assert.equal(tgJson(['policy', 'show', id]).state, 'enabled');
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  // signInToPortal fails unless the MFA panel is shown after the password
+  await signInToPortal(page, upn, secret);
+  await page.waitForSelector('.page--home .alert--ok');   // "signed in with MFA"
+  const logged = tgJson(['signins', 'list', '--user', upn]).value;
+  const done = logged.find((s) => s.status.errorCode === 0);
+  assert.ok(done, 'the portal sign-in is logged');
+  assert.equal(done.authenticationRequirement, 'multiFactorAuthentication');
+  const applied = (done.appliedConditionalAccessPolicies || []).find((p) => p.displayName === policy.displayName);
+  assert.ok(applied, 'the admin portals policy applied');
+  assert.equal(applied.result, 'success');
 });
