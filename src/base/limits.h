@@ -109,6 +109,8 @@
 #define TG_MAX_RISK_HISTORY   1000  /* recent successful sign-ins read for sign-in risk */
 #define TG_MAX_SIGNIN_JSON    (8 * 1024 * 1024) /* one stored sign-in record (all policies) */
 #define TG_MAX_IMPACT_SIGNINS 1000000 /* sign-ins one impact replay reads */
+#define TG_MAX_SIGNIN_PURGE_BATCH 1000 /* sign-in records one retention statement deletes */
+#define TG_MAX_SIGNIN_RETENTION_DAYS 3650 /* signin_log_retention_days at most (10 years) */
 
 /* JSON Web Tokens and token signing keys (RFC 7515/7519, issue 5) */
 #define TG_MAX_JWT            8192  /* a compact JWT (one Authorization header) */

@@ -99,6 +99,13 @@ static const struct cli_cmd commands[] = {
 	{"location show", cli_location_show, "ID", "show a named location as Graph JSON", NULL},
 	{"location update", cli_location_update, "ID FILE.json",
 	 "replace a named location (set \"isTrusted\": false before deleting a trusted one)", NULL},
+	{"maintenance run", cli_maintenance_run, "",
+	 "purge dead sessions and tokens and apply the sign-in log retention now",
+	 "  What `tollgate serve` does every housekeeping_interval_seconds (default 300):\n"
+	 "  delete expired or revoked sessions, remembered devices, authorization codes,\n"
+	 "  refresh tokens and revoked token ids, and sign-in records older than\n"
+	 "  signin_log_retention_days (default 30; 0 keeps them forever), counted per\n"
+	 "  kind. Each tenant whose log lost records gets a signins.retention audit record.\n"},
 	{"method activate", cli_method_activate, "UPN METHOD_ID CODE",
 	 "activate a pending authenticator app or hardware token with a current code", NULL},
 	{"method add-app", cli_method_add_app, "UPN [--name NAME] [--qr FILE.svg]",

@@ -17,6 +17,7 @@
 #include "http/http.h"
 #include "http/http_app.h"
 #include "store/store.h"
+#include "svc/svc_housekeep.h"
 #include "svc/svc_notify.h"
 #include "svc/svc_oidc.h"
 
@@ -187,7 +188,16 @@ int cli_serve(struct cli *c, int argc, char **argv)
 		pthread_mutex_destroy(&rd.lock);
 		return cli_err("cannot start the notice worker: %s", tg_strerror(r));
 	}
+	/* dead sessions and tokens, and the sign-in log retention, likewise */
+	struct svc_housekeep_worker *hw = NULL;
+	if ((r = svc_housekeep_worker_start(&c->cfg, &hw))) {
+		svc_notify_worker_stop(nw);
+		http_app_free(app);
+		pthread_mutex_destroy(&rd.lock);
+		return cli_err("cannot start the housekeeping worker: %s", tg_strerror(r));
+	}
 	int status = http_serve_until_signal(&ho);
+	svc_housekeep_worker_stop(hw);
 	svc_notify_worker_stop(nw);
 	http_app_free(app);
 	store_close(rd.store);

@@ -170,5 +170,7 @@ int cli_notify_disable(struct cli *c, int argc, char **argv);
 int cli_notify_enable(struct cli *c, int argc, char **argv);
 int cli_notify_list(struct cli *c, int argc, char **argv);
 int cli_notify_run(struct cli *c, int argc, char **argv);
+/* cli_maint.c: housekeeping on demand */
+int cli_maintenance_run(struct cli *c, int argc, char **argv);
 
 #endif

@@ -177,3 +177,9 @@ int store_signin_list(struct store *s, const struct store_signin_query *q, store
 	NEED(q && q->tenant_id && cb);
 	STORE_SUB_CALL(s, policy, signin_list, q, cb, arg);
 }
+
+int store_signin_purge(struct store *s, const char *tid, int64_t before, int limit, int64_t *n_out)
+{
+	NEED(tid && n_out && limit >= 1 && limit <= TG_MAX_SIGNIN_PURGE_BATCH);
+	STORE_SUB_CALL(s, policy, signin_purge, tid, before, limit, n_out);
+}

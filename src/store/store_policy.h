@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include "store/store.h"
 
-#define STORE_POLICY_OPS_VERSION 1
+#define STORE_POLICY_OPS_VERSION 2 /* 2: signin_purge */
 
 /* Room for a formatted address or range (core/cidr.h CIDR_STRLEN). */
 #define STORE_IP_BUF 64
@@ -151,6 +151,9 @@ struct store_policy_ops {
 	                  struct store_signin *out);
 	int (*signin_list)(struct store *s, const struct store_signin_query *q, store_signin_cb cb,
 	                   void *arg);
+	/* version 2 */
+	int (*signin_purge)(struct store *s, const char *tenant_id, int64_t before, int limit,
+	                    int64_t *n_out);
 };
 
 /* ---- Conditional Access policies ------------------------------------
@@ -216,5 +219,15 @@ int store_signin_get(struct store *s, const char *tenant_id, const char *id,
                      struct store_signin *out);
 int store_signin_list(struct store *s, const struct store_signin_query *q, store_signin_cb cb,
                       void *arg);
+/* Retention (svc_housekeep.h): delete at most `limit` (1 to
+ * TG_MAX_SIGNIN_PURGE_BATCH) of the tenant's sign-in records whose time is
+ * before `before`, oldest first, in one statement (its own transaction
+ * unless the caller holds one); *n_out := how many were deleted. Fewer
+ * than `limit` means none older is left. Per tenant, so the delete walks
+ * the (tenant_id, time, seq) index; nothing else references a sign-in row
+ * (the registration grace in sd_first_signin keeps its own time).
+ * TG_ERR_UNSUPPORTED from a backend older than version 2. */
+int store_signin_purge(struct store *s, const char *tenant_id, int64_t before, int limit,
+                       int64_t *n_out);
 
 #endif

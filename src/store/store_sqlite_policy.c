@@ -548,6 +548,27 @@ static int sqlite_signin_list(struct store *st, const struct store_signin_query 
 	return r;
 }
 
+static int sqlite_signin_purge(struct store *st, const char *tid, int64_t before, int limit,
+                               int64_t *n_out)
+{
+	/* One bounded statement: the inner SELECT walks signin_tenant_time
+	 * (tenant_id, time, seq) from the oldest row and stops after `limit`,
+	 * so the writer lock is held for one batch only. */
+	static const char sql[] = "DELETE FROM signin WHERE seq IN (SELECT seq FROM signin"
+		" WHERE tenant_id=?1 AND time<?2 ORDER BY time, seq LIMIT ?3)";
+	sqlite3_stmt *q;
+	int r = prep(sqlite_of(st), sql, &q);
+	if (r)
+		return r;
+	bind_text(q, 1, tid);
+	sqlite3_bind_int64(q, 2, before);
+	sqlite3_bind_int(q, 3, limit);
+	r = step_done(sqlite_of(st), q, "signin purge");
+	if (!r)
+		*n_out = sqlite3_changes(sqlite_of(st)->db);
+	return r;
+}
+
 /* --------------------------------------------------------------- ops table */
 
 const struct store_policy_ops store_sqlite_policy_ops = {
@@ -577,4 +598,5 @@ const struct store_policy_ops store_sqlite_policy_ops = {
 	.signin_insert = sqlite_signin_insert,
 	.signin_get = sqlite_signin_get,
 	.signin_list = sqlite_signin_list,
+	.signin_purge = sqlite_signin_purge,
 };

@@ -62,6 +62,8 @@ void config_defaults(struct tg_config *c, const char *data_dir)
 	set_paths(c); /* again: the outbox default lives in c->auth */
 	c->notify.mfa_enabled = true;
 	c->notify.retry_seconds = 60;
+	c->housekeep.signin_retention_days = 30; /* Entra ID P1/P2 */
+	c->housekeep.interval_seconds = 300;
 }
 
 static int u32(const char *v, int64_t min, int64_t max, uint32_t *out)
@@ -179,6 +181,16 @@ int config_set(struct tg_config *c, const char *key, const char *v, char *err, s
 			why = "must be a whole number of seconds from 1 to 3600";
 		else
 			c->notify.retry_seconds = n;
+	} else if (strcmp(key, "signin_log_retention_days") == 0) {
+		if (u32(v, 0, TG_MAX_SIGNIN_RETENTION_DAYS, &n))
+			why = "must be a whole number of days from 0 (keep forever) to 3650";
+		else
+			c->housekeep.signin_retention_days = n;
+	} else if (strcmp(key, "housekeeping_interval_seconds") == 0) {
+		if (u32(v, 1, 86400, &n))
+			why = "must be a whole number of seconds from 1 to 86400";
+		else
+			c->housekeep.interval_seconds = n;
 	} else if (auth_config_has_key(key)) {
 		why = auth_config_set(&c->auth, key, v);
 	} else {
@@ -280,6 +292,8 @@ int config_apply_env(struct tg_config *c, char *err, size_t err_size)
 		{"TOLLGATE_TRUSTED_PROXIES", "trusted_proxies"},
 		{"TOLLGATE_NOTIFY_MFA_ENABLED", "notify_mfa_enabled"},
 		{"TOLLGATE_NOTIFY_RETRY_SECONDS", "notify_retry_seconds"},
+		{"TOLLGATE_SIGNIN_LOG_RETENTION_DAYS", "signin_log_retention_days"},
+		{"TOLLGATE_HOUSEKEEPING_INTERVAL_SECONDS", "housekeeping_interval_seconds"},
 	};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
 		const char *v = getenv(map[i].env);

@@ -20,6 +20,13 @@ struct notify_config {
 	unsigned retry_seconds;         /* notify_retry_seconds: first retry delay, default 60 */
 };
 
+/* Housekeeping in `tollgate serve` and `tollgate maintenance run`
+ * (svc_housekeep.h, docs/internals/sessions-and-tokens.md). */
+struct housekeep_config {
+	unsigned signin_retention_days; /* signin_log_retention_days: 0 = keep forever, default 30 */
+	unsigned interval_seconds;      /* housekeeping_interval_seconds: default 300 */
+};
+
 struct tg_config {
 	char data_dir[TG_MAX_PATH - 32];
 	char db_path[TG_MAX_PATH];      /* default DATA/tollgate.db */
@@ -35,6 +42,7 @@ struct tg_config {
 	unsigned session_absolute_hours;/* browser session absolute lifetime, default 12 */
 	struct auth_config auth;        /* methods and code channels: auth_config.h */
 	struct notify_config notify;    /* notices to users */
+	struct housekeep_config housekeep; /* purge and sign-in log retention */
 	/* reverse proxies whose X-Forwarded-For / Forwarded / X-Forwarded-Proto
 	 * are believed (CIDRs, "trusted_proxies = 127.0.0.1/32, ::1/128"); none by
 	 * default: the client address is the connection's peer */

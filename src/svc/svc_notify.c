@@ -4,9 +4,7 @@
  * background worker of `tollgate serve`.
  *
  * Sections: switches, queueing, delivery, list, worker. */
-#include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +18,7 @@
 #include "store/store_auth.h"
 #include "svc/svc_int.h"
 #include "svc/svc_notify.h"
+#include "svc/svc_worker.h"
 
 /* ----------------------------------------------------------------- switches */
 
@@ -302,12 +301,12 @@ int svc_notify_list(struct svc *sv, const struct tg_tenant *t, int status, int l
 
 /* ------------------------------------------------------------------- worker */
 
+/* The notice worker: a periodic svc_worker (svc_worker.h) whose round
+ * delivers what is due over the worker's own store handle. */
 struct svc_notify_worker {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;          /* CLOCK_MONOTONIC */
-	bool stop, woken;
+	struct svc_worker *w;
 	const struct tg_config *cfg;
+	struct store *st;             /* the worker thread's; closed after the join */
 	char base_url[TG_MAX_PATH];
 };
 
@@ -318,13 +317,8 @@ static struct svc_notify_worker *current;
 void svc_notify_wake(void)
 {
 	pthread_mutex_lock(&current_lock);
-	struct svc_notify_worker *w = current;
-	if (w) {
-		pthread_mutex_lock(&w->lock);
-		w->woken = true;
-		pthread_cond_signal(&w->cond);
-		pthread_mutex_unlock(&w->lock);
-	}
+	if (current)
+		svc_worker_wake(current->w);
 	pthread_mutex_unlock(&current_lock);
 }
 
@@ -335,20 +329,21 @@ static int64_t wall_now(void)
 
 /* One round: deliver what is due. true when the batch was full (more may
  * be due: go again without waiting). */
-static bool worker_round(struct svc_notify_worker *w, struct store **st)
+static bool worker_round(void *arg)
 {
-	if (!*st) {
+	struct svc_notify_worker *w = arg;
+	if (!w->st) {
 		struct store_open_opts o = {.dsn = w->cfg->db_path, .create = false};
-		int r = store_open("sqlite", &o, st);
+		int r = store_open("sqlite", &o, &w->st);
 		if (r) {
 			log_error("notices: cannot open the database %s: %s", w->cfg->db_path,
 			          tg_strerror(r));
-			*st = NULL;
+			w->st = NULL;
 			return false;
 		}
 	}
 	struct svc sv;
-	svc_init(&sv, *st, &w->cfg->pw, "system:notify");
+	svc_init(&sv, w->st, &w->cfg->pw, "system:notify");
 	struct svc_notify_sender s = {
 		.sv = &sv,
 		.cfg = &w->cfg->auth,
@@ -361,99 +356,43 @@ static bool worker_round(struct svc_notify_worker *w, struct store **st)
 	if (r) {
 		log_error("notices: %s", sv.err);
 		/* a fresh handle next round */
-		store_close(*st);
-		*st = NULL;
+		store_close(w->st);
+		w->st = NULL;
 		return false;
 	}
 	return rep.sent + rep.retrying + rep.failed == BATCH;
 }
 
-static void *worker_main(void *arg)
-{
-	struct svc_notify_worker *w = arg;
-	struct store *st = NULL;
-	unsigned poll = w->cfg->notify.retry_seconds < 10 ? w->cfg->notify.retry_seconds : 10;
-	if (poll == 0)
-		poll = 1;
-	pthread_mutex_lock(&w->lock);
-	while (!w->stop) {
-		w->woken = false;
-		pthread_mutex_unlock(&w->lock);
-		bool more = worker_round(w, &st);
-		pthread_mutex_lock(&w->lock);
-		if (more || w->stop)
-			continue;
-		struct timespec until;
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += poll;
-		while (!w->stop && !w->woken) {
-			int e = pthread_cond_timedwait(&w->cond, &w->lock, &until);
-			if (e == ETIMEDOUT)
-				break;
-		}
-	}
-	pthread_mutex_unlock(&w->lock);
-	store_close(st);
-	return NULL;
-}
-
 int svc_notify_worker_start(const struct tg_config *cfg, struct svc_notify_worker **out)
 {
 	*out = NULL;
-	struct svc_notify_worker *w = xcalloc(1, sizeof *w);
-	w->cfg = cfg;
-	svc_notify_base_url(cfg, w->base_url, sizeof w->base_url);
-	pthread_condattr_t ca;
-	if (pthread_mutex_init(&w->lock, NULL) != 0) {
-		free(w);
-		return TG_ERR_INTERNAL;
-	}
-	if (pthread_condattr_init(&ca) != 0 || pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
-	    pthread_cond_init(&w->cond, &ca) != 0) {
-		pthread_mutex_destroy(&w->lock);
-		free(w);
-		return TG_ERR_INTERNAL;
-	}
-	pthread_condattr_destroy(&ca);
-	/* the thread starts with every signal blocked: SIGTERM and SIGINT
-	 * belong to the thread that waits for them (http_serve_until_signal) */
-	sigset_t all, old;
-	sigfillset(&all);
-	int e = pthread_sigmask(SIG_SETMASK, &all, &old);
-	if (e == 0) {
-		e = pthread_create(&w->thread, NULL, worker_main, w);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-	}
-	if (e != 0) {
-		log_error("cannot start the notice worker: %s", strerror(e));
-		pthread_cond_destroy(&w->cond);
-		pthread_mutex_destroy(&w->lock);
-		free(w);
-		return TG_ERR_INTERNAL;
+	struct svc_notify_worker *nw = xcalloc(1, sizeof *nw);
+	nw->cfg = cfg;
+	svc_notify_base_url(cfg, nw->base_url, sizeof nw->base_url);
+	unsigned poll = cfg->notify.retry_seconds < 10 ? cfg->notify.retry_seconds : 10;
+	int r = svc_worker_start("notice", worker_round, nw, poll ? poll : 1, &nw->w);
+	if (r) {
+		free(nw);
+		return r;
 	}
 	pthread_mutex_lock(&current_lock);
-	current = w;
+	current = nw;
 	pthread_mutex_unlock(&current_lock);
 	log_info("notices: delivering to users every %u s at most, sign-in address %s/{tenant}/signin/",
-	         cfg->notify.retry_seconds < 10 ? cfg->notify.retry_seconds : 10, w->base_url);
-	*out = w;
+	         poll ? poll : 1, nw->base_url);
+	*out = nw;
 	return TG_OK;
 }
 
-void svc_notify_worker_stop(struct svc_notify_worker *w)
+void svc_notify_worker_stop(struct svc_notify_worker *nw)
 {
-	if (!w)
+	if (!nw)
 		return;
 	pthread_mutex_lock(&current_lock);
-	if (current == w)
+	if (current == nw)
 		current = NULL;
 	pthread_mutex_unlock(&current_lock);
-	pthread_mutex_lock(&w->lock);
-	w->stop = true;
-	pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&w->lock);
-	pthread_join(w->thread, NULL);
-	pthread_cond_destroy(&w->cond);
-	pthread_mutex_destroy(&w->lock);
-	free(w);
+	svc_worker_stop(nw->w);
+	store_close(nw->st);
+	free(nw);
 }
