@@ -646,3 +646,42 @@ int http_graph_reply_204(struct http_req *r)
 	                                                            MHD_RESPMEM_PERSISTENT);
 	return http_reply_queue(r, 204, resp, 0);
 }
+
+json_t *http_graph_user_json(const struct tg_user *u)
+{
+	char created[TG_TIME_ISO_LEN];
+	tg_time_iso(u->created, created);
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_string(u->id));
+	json_object_set_new(o, "userPrincipalName", json_string(u->upn));
+	json_object_set_new(o, "displayName", json_string(u->display_name));
+	json_object_set_new(o, "mail", u->email[0] ? json_string(u->email) : json_null());
+	json_object_set_new(o, "mobilePhone", u->phone[0] ? json_string(u->phone) : json_null());
+	json_object_set_new(o, "preferredLanguage",
+	                    u->locale[0] ? json_string(u->locale) : json_null());
+	json_object_set_new(o, "accountEnabled", json_boolean(u->enabled));
+	json_object_set_new(o, "userType", json_string(u->is_guest ? "Guest" : "Member"));
+	json_object_set_new(o, "createdDateTime", json_string(created));
+	return o;
+}
+
+int http_graph_not_found(struct http_req *r, const char *what)
+{
+	char msg[TG_MAX_UPN + 200];
+	snprintf(msg, sizeof msg, "Resource '%.*s' does not exist or one of its queried "
+	         "reference-property objects are not present.", (int)TG_MAX_UPN, what);
+	return http_reply_error(r, 404, "Request_ResourceNotFound", msg);
+}
+
+bool http_graph_find_user(struct http_req *r, struct graph_call *g, const char *key,
+                          struct tg_user *u, int *e)
+{
+	*e = svc_user_find(&g->c->sv, g->t, key, u);
+	if (*e == TG_OK) {
+		tg_wipe(u->pwhash, sizeof u->pwhash);
+		return true;
+	}
+	if (*e == TG_ERR_NOT_FOUND || *e == TG_ERR_INVALID)
+		*e = http_graph_not_found(r, key);
+	return false;
+}

@@ -150,4 +150,17 @@ json_t *http_graph_body(struct http_req *r);
 /* Answer 400 Request_BadRequest for a json_err (message with its path). */
 int http_graph_reply_json_err(struct http_req *r, const struct json_err *err);
 
+/* ---- users -------------------------------------------------------------- */
+
+/* A user as GET /v1.0/users shows it (never the password hash). New
+ * reference. */
+json_t *http_graph_user_json(const struct tg_user *u);
+/* 404 Request_ResourceNotFound: "Resource 'what' does not exist …". */
+int http_graph_not_found(struct http_req *r, const char *what);
+/* The user key (object id or UPN) of g's tenant into *u, password hash
+ * wiped: true. Otherwise false with *e: the result of the 404 answered
+ * for an unknown or malformed key, or another error (nothing answered). */
+bool http_graph_find_user(struct http_req *r, struct graph_call *g, const char *key,
+                          struct tg_user *u, int *e);
+
 #endif

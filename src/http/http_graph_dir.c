@@ -69,20 +69,14 @@ static json_t *group_json(const struct tg_group *gr)
  * GET /v1.0/users; never the password hash). */
 static json_t *member_user_json(const struct tg_user *u)
 {
-	char created[TG_TIME_ISO_LEN];
-	tg_time_iso(u->created, created);
 	json_t *o = json_object();
+	json_t *user = http_graph_user_json(u);
 	json_object_set_new(o, "@odata.type", json_string("#microsoft.graph.user"));
-	json_object_set_new(o, "id", json_string(u->id));
-	json_object_set_new(o, "userPrincipalName", json_string(u->upn));
-	json_object_set_new(o, "displayName", json_string(u->display_name));
-	json_object_set_new(o, "mail", u->email[0] ? json_string(u->email) : json_null());
-	json_object_set_new(o, "mobilePhone", u->phone[0] ? json_string(u->phone) : json_null());
-	json_object_set_new(o, "preferredLanguage",
-	                    u->locale[0] ? json_string(u->locale) : json_null());
-	json_object_set_new(o, "accountEnabled", json_boolean(u->enabled));
-	json_object_set_new(o, "userType", json_string(u->is_guest ? "Guest" : "Member"));
-	json_object_set_new(o, "createdDateTime", json_string(created));
+	if (json_object_update(o, user) != 0) {
+		json_decref(o);
+		o = NULL;
+	}
+	json_decref(user);
 	return o;
 }
 
@@ -104,14 +98,6 @@ static json_t *role_json(const struct role_def *rd)
 	json_object_set_new(o, "displayName", json_string(rd->name));
 	json_object_set_new(o, "roleTemplateId", json_string(rd->id));
 	return o;
-}
-
-static int not_found(struct http_req *r, const char *what)
-{
-	char msg[DIR_SEG_LEN + 200];
-	snprintf(msg, sizeof msg, "Resource '%.*s' does not exist or one of its queried "
-	         "reference-property objects are not present.", (int)TG_MAX_UPN, what);
-	return http_reply_error(r, 404, "Request_ResourceNotFound", msg);
 }
 
 static int bad_request(struct http_req *r, const char *msg)
@@ -298,7 +284,7 @@ static bool read_ref_body_or_reply(struct http_req *r, struct graph_call *g, str
 	}
 	int e = resolve_obj(g, kind, key, out);
 	if (e == TG_ERR_NOT_FOUND)
-		(void)not_found(r, key);
+		(void)http_graph_not_found(r, key);
 	else if (e)
 		(void)http_reply_err(r, e, NULL);
 	else
@@ -593,6 +579,19 @@ out:
 	return e;
 }
 
+/* The group {id} into gr: true; otherwise false with *e: the result of
+ * the 404 answered, or a store error (nothing answered). */
+static bool group_or_reply(struct http_req *r, struct graph_call *g, const char *id,
+                           struct tg_group *gr, int *e)
+{
+	*e = find_group_id(g, id, gr);
+	if (*e == TG_ERR_NOT_FOUND)
+		*e = http_graph_not_found(r, id);
+	else if (*e == TG_OK)
+		return true;
+	return false;
+}
+
 static int group_get(struct http_req *r, struct graph_call *g, const char *id)
 {
 	struct graph_query q;
@@ -600,10 +599,8 @@ static int group_get(struct http_req *r, struct graph_call *g, const char *id)
 	    !http_graph_query(r, NULL, group_props, &q))
 		return TG_OK;
 	struct tg_group gr;
-	int e = find_group_id(g, id, &gr);
-	if (e == TG_ERR_NOT_FOUND)
-		return not_found(r, id);
-	if (e)
+	int e;
+	if (!group_or_reply(r, g, id, &gr, &e))
 		return e;
 	json_t *o = group_json(&gr);
 	http_graph_select(&q, o);
@@ -635,7 +632,7 @@ static int group_patch(struct http_req *r, struct graph_call *g, const char *id)
 	struct tg_group gr;
 	if ((e = find_group_id(g, id, &gr))) {
 		if (e == TG_ERR_NOT_FOUND)
-			e = not_found(r, id);
+			e = http_graph_not_found(r, id);
 		goto out;
 	}
 	if (b->name && !b->name[0]) {
@@ -663,7 +660,7 @@ static int group_delete(struct http_req *r, struct graph_call *g, const char *id
 	obj.is_group = true;
 	int e = find_group_id(g, id, &obj.grp);
 	if (e == TG_ERR_NOT_FOUND)
-		return not_found(r, id);
+		return http_graph_not_found(r, id);
 	if (e)
 		return e;
 	/* deleting a group takes its members out of it: scoped as removing them */
@@ -687,6 +684,18 @@ struct member_acc {
 	char next[TG_ID_BUF + 4];
 	int err;
 };
+
+/* The end of a walk over members: the store's error e or the callback's
+ * cb_err (arr dropped), else the page arr (taken) with next. */
+static int reply_members(struct http_req *r, struct graph_call *g, const struct graph_query *q,
+                         int e, int cb_err, json_t *arr, const char *next)
+{
+	if (cb_err || (e && e != DIR_WALK_STOP)) {
+		json_decref(arr);
+		return cb_err ? cb_err : e;
+	}
+	return http_graph_reply_collection(r, g, "directoryObjects", arr, q, next);
+}
 
 static int member_list_cb(enum tg_member_kind kind, const char *id, void *arg)
 {
@@ -733,10 +742,8 @@ static int group_members_list(struct http_req *r, struct graph_call *g, const ch
 	    !http_graph_query(r, NULL, member_props, &q))
 		return TG_OK;
 	struct tg_group gr;
-	int e = find_group_id(g, id, &gr);
-	if (e == TG_ERR_NOT_FOUND)
-		return not_found(r, id);
-	if (e)
+	int e;
+	if (!group_or_reply(r, g, id, &gr, &e))
 		return e;
 	struct member_acc acc = {.g = g, .q = &q, .after_kind = -1};
 	if (q.skiptoken[0]) {
@@ -748,12 +755,7 @@ static int group_members_list(struct http_req *r, struct graph_call *g, const ch
 	}
 	acc.arr = json_array();
 	e = store_group_members(g->c->store, gr.id, transitive, member_list_cb, &acc);
-	if (acc.err || (e && e != DIR_WALK_STOP)) {
-		json_decref(acc.arr);
-		return acc.err ? acc.err : e;
-	}
-	return http_graph_reply_collection(r, g, "directoryObjects", acc.arr, &q,
-	                                   acc.more ? acc.next : NULL);
+	return reply_members(r, g, &q, e, acc.err, acc.arr, acc.more ? acc.next : NULL);
 }
 
 /* POST /groups/{id}/members/$ref (add) and DELETE
@@ -765,17 +767,15 @@ static int group_member_ref(struct http_req *r, struct graph_call *g, const char
 	if (!http_graph_require(r, g, GRAPH_OP_GROUP_MEMBER_WRITE, NULL))
 		return TG_OK;
 	struct tg_group gr;
-	int e = find_group_id(g, id, &gr);
-	if (e == TG_ERR_NOT_FOUND)
-		return not_found(r, id);
-	if (e)
+	int e;
+	if (!group_or_reply(r, g, id, &gr, &e))
 		return e;
 	struct dir_obj obj;
 	if (add) {
 		if (!read_ref_body_or_reply(r, g, &obj))
 			return TG_OK;
 	} else if ((e = resolve_obj(g, REF_OBJECT, member_key, &obj))) {
-		return e == TG_ERR_NOT_FOUND ? not_found(r, member_key) : e;
+		return e == TG_ERR_NOT_FOUND ? http_graph_not_found(r, member_key) : e;
 	}
 	if (!require_member_scope(r, g, &obj))
 		return TG_OK;
@@ -799,7 +799,7 @@ int http_graph_group_item(struct http_req *r)
 	struct segs s;
 	if (strncmp(sub, prefix, sizeof prefix - 1) != 0 ||
 	    !split_path(sub + sizeof prefix - 1, &s) || s.n == 0) {
-		e = not_found(r, sub);
+		e = http_graph_not_found(r, sub);
 		goto out;
 	}
 	const char *id = s.s[0];
@@ -830,7 +830,7 @@ int http_graph_group_item(struct http_req *r)
 		else
 			e = reply_405(r, "DELETE");
 	} else {
-		e = not_found(r, sub);
+		e = http_graph_not_found(r, sub);
 	}
 out:
 	http_graph_end(&g);
@@ -927,12 +927,7 @@ static int role_members_list(struct http_req *r, struct graph_call *g, const str
 	struct role_member_acc acc = {.g = g, .q = &q, .after = q.skiptoken[0] ? q.skiptoken : NULL};
 	acc.arr = json_array();
 	int e = store_role_members(g->c->store, g->t->id, rd->id, role_member_cb, &acc);
-	if (acc.err || (e && e != DIR_WALK_STOP)) {
-		json_decref(acc.arr);
-		return acc.err ? acc.err : e;
-	}
-	return http_graph_reply_collection(r, g, "directoryObjects", acc.arr, &q,
-	                                   acc.more ? acc.next : NULL);
+	return reply_members(r, g, &q, e, acc.err, acc.arr, acc.more ? acc.next : NULL);
 }
 
 /* POST /directoryRoles/{id}/members/$ref (add) and DELETE
@@ -951,7 +946,7 @@ static int role_member_ref(struct http_req *r, struct graph_call *g, const struc
 	} else {
 		int e = resolve_obj(g, REF_USER, user_key, &obj);
 		if (e)
-			return e == TG_ERR_NOT_FOUND ? not_found(r, user_key) : e;
+			return e == TG_ERR_NOT_FOUND ? http_graph_not_found(r, user_key) : e;
 	}
 	int e = svc_role_assign(&g->c->sv, g->t, obj.u.id, rd->id, add);
 	if (e)
@@ -1003,7 +998,7 @@ int http_graph_directory_roles(struct http_req *r)
 	static const char prefix[] = "/v1.0/directoryRoles";
 	const char *sub = http_req_subpath(r);
 	if (strncmp(sub, prefix, sizeof prefix - 1) != 0) {
-		e = not_found(r, sub);
+		e = http_graph_not_found(r, sub);
 		goto out;
 	}
 	const char *p = sub + sizeof prefix - 1;
@@ -1015,7 +1010,7 @@ int http_graph_directory_roles(struct http_req *r)
 	const char *rest = "";
 	struct segs s;
 	if (!role_key(p, key, sizeof key, &rest) || !split_path(rest, &s)) {
-		e = not_found(r, sub);
+		e = http_graph_not_found(r, sub);
 		goto out;
 	}
 	bool get = is_get(r);
@@ -1030,7 +1025,7 @@ int http_graph_directory_roles(struct http_req *r)
 	else if (s.n == 3 && strcmp(s.s[0], "members") == 0 && strcmp(s.s[2], "$ref") == 0)
 		what = R_REMOVE;
 	if (what == R_NONE) {
-		e = not_found(r, sub);
+		e = http_graph_not_found(r, sub);
 		goto out;
 	}
 	if ((what == R_ITEM || what == R_MEMBERS) && !get) {
@@ -1045,7 +1040,7 @@ int http_graph_directory_roles(struct http_req *r)
 		goto out;
 	const struct role_def *rd = role_by_id(key);
 	if (!rd) {
-		e = not_found(r, key);
+		e = http_graph_not_found(r, key);
 		goto out;
 	}
 	if (what == R_ITEM) {
@@ -1118,7 +1113,7 @@ int http_graph_user_member_of(struct http_req *r)
 		goto out;
 	struct segs sg;
 	if (!split_path(http_req_subpath(r), &sg) || sg.n != 4) {
-		e = not_found(r, http_req_subpath(r));
+		e = http_graph_not_found(r, http_req_subpath(r));
 		goto out;
 	}
 	bool transitive = strcmp(sg.s[3], "transitiveMemberOf") == 0;
@@ -1130,7 +1125,7 @@ int http_graph_user_member_of(struct http_req *r)
 	struct dir_obj obj;
 	if ((e = resolve_obj(&g, REF_USER, sg.s[2], &obj))) {
 		if (e == TG_ERR_NOT_FOUND)
-			e = not_found(r, sg.s[2]);
+			e = http_graph_not_found(r, sg.s[2]);
 		goto out;
 	}
 	e = store_user_roles(g.c->store, obj.u.id, member_of_role_cb, &ids);

@@ -56,14 +56,6 @@ static const char *const method_props[] = {
 	"model", "timeIntervalInSeconds", "hashFunction", "status", "device", NULL,
 };
 
-static int not_found(struct http_req *r, const char *what)
-{
-	char msg[TG_MAX_UPN + 200];
-	snprintf(msg, sizeof msg, "Resource '%.*s' does not exist or one of its queried reference-property objects are not present.",
-	         (int)TG_MAX_UPN, what);
-	return http_reply_error(r, 404, "Request_ResourceNotFound", msg);
-}
-
 /* Answer a service failure: bad input as 400 with the JSON path (member)
  * before the service's message, a missing object as 404, the rest through
  * the error table. */
@@ -78,7 +70,7 @@ static int reply_svc_err(struct http_req *r, struct graph_call *g, int e, const 
 		return http_graph_reply_json_err(r, &err);
 	}
 	if (e == TG_ERR_NOT_FOUND)
-		return not_found(r, what);
+		return http_graph_not_found(r, what);
 	return http_reply_err(r, e, g->c->sv.err[0] ? g->c->sv.err : NULL);
 }
 
@@ -422,6 +414,22 @@ static int parse_phone_type(const char *s, enum phone_type *out, struct json_err
 	return e;
 }
 
+/* The members of a phone method's body: phoneNumber and phoneType (both
+ * required when creating); *type stays NULL when absent, *pt is its value
+ * when present. */
+static int read_phone(json_t *j, bool required, const char **number, const char **type,
+                      enum phone_type *pt, struct json_err *err)
+{
+	struct json_path p;
+	json_path_init(&p);
+	int e;
+	if ((e = json_check_members(j, phone_members, &p, err)) ||
+	    (e = get_str(j, "phoneNumber", required, err, number)) ||
+	    (e = get_str(j, "phoneType", required, err, type)))
+		return e;
+	return *type ? parse_phone_type(*type, pt, err) : TG_OK;
+}
+
 /* POST phoneMethods {"phoneNumber", "phoneType"} or emailMethods
  * {"emailAddress"} -> 201 with the new method. */
 static int create_method(struct http_req *r, struct graph_call *g, const struct method_path *mp,
@@ -439,10 +447,7 @@ static int create_method(struct http_req *r, struct graph_call *g, const struct 
 	if (mp->c == COLL_PHONE) {
 		const char *number = NULL, *type = NULL;
 		enum phone_type pt = PHONE_TYPE_MOBILE;
-		if ((e = json_check_members(j, phone_members, &p, &err)) ||
-		    (e = get_str(j, "phoneNumber", true, &err, &number)) ||
-		    (e = get_str(j, "phoneType", true, &err, &type)) ||
-		    (e = parse_phone_type(type, &pt, &err))) {
+		if ((e = read_phone(j, true, &number, &type, &pt, &err))) {
 			e = http_graph_reply_json_err(r, &err);
 			goto out;
 		}
@@ -481,15 +486,10 @@ static int update_phone(struct http_req *r, struct graph_call *g, const struct t
 		return TG_OK;
 	struct json_err err;
 	memset(&err, 0, sizeof err);
-	struct json_path p;
-	json_path_init(&p);
 	const char *number = NULL, *type = NULL;
 	enum phone_type pt = PHONE_TYPE_MOBILE;
 	int e;
-	if ((e = json_check_members(j, phone_members, &p, &err)) ||
-	    (e = get_str(j, "phoneNumber", false, &err, &number)) ||
-	    (e = get_str(j, "phoneType", false, &err, &type)) ||
-	    (type && (e = parse_phone_type(type, &pt, &err)))) {
+	if ((e = read_phone(j, false, &number, &type, &pt, &err))) {
 		e = http_graph_reply_json_err(r, &err);
 		goto out;
 	}
@@ -519,7 +519,7 @@ int http_graph_methods(struct http_req *r)
 		goto out;
 	struct method_path mp;
 	if (!parse_method_path(r, &mp)) {
-		e = not_found(r, http_req_subpath(r));
+		e = http_graph_not_found(r, http_req_subpath(r));
 		goto out;
 	}
 	bool get = strcmp(r->method, "GET") == 0 || http_req_is_head(r);
@@ -533,7 +533,7 @@ int http_graph_methods(struct http_req *r)
 	struct tg_user u;
 	if ((e = svc_user_find(&g.c->sv, g.t, mp.key, &u))) {
 		if (e == TG_ERR_NOT_FOUND || e == TG_ERR_INVALID)
-			e = not_found(r, mp.key);
+			e = http_graph_not_found(r, mp.key);
 		goto out;
 	}
 	bool has_password = u.pwhash[0] != '\0';
@@ -561,7 +561,7 @@ int http_graph_methods(struct http_req *r)
 	/* a method of another user is not in ms: 404, never touched */
 	const struct store_method *m = find_method(&ms, mp.c, mp.id, !get);
 	if (!m) {
-		e = not_found(r, mp.id);
+		e = http_graph_not_found(r, mp.id);
 		goto out;
 	}
 	if (get) {
@@ -644,7 +644,7 @@ int http_graph_user_action(struct http_req *r)
 	enum action act;
 	char key[TG_MAX_UPN + 1];
 	if (!parse_action(r, &act, key, sizeof key)) {
-		e = not_found(r, http_req_subpath(r));
+		e = http_graph_not_found(r, http_req_subpath(r));
 		goto out;
 	}
 	bool read = act == ACT_LIST_APP_PASSWORDS;
@@ -652,12 +652,8 @@ int http_graph_user_action(struct http_req *r)
 	if (!http_graph_require(r, &g, op, NULL))
 		goto out;
 	struct tg_user u;
-	if ((e = svc_user_find(&g.c->sv, g.t, key, &u))) {
-		if (e == TG_ERR_NOT_FOUND || e == TG_ERR_INVALID)
-			e = not_found(r, key);
+	if (!http_graph_find_user(r, &g, key, &u, &e))
 		goto out;
-	}
-	tg_wipe(u.pwhash, sizeof u.pwhash);
 	if (!read && !http_graph_require(r, &g, op, &u))
 		goto out;
 	switch (act) {

@@ -24,31 +24,6 @@ static const char *const user_props[] = {
 };
 static const char *const user_filter_props[] = {"userPrincipalName", "displayName", NULL};
 
-static json_t *user_json(const struct tg_user *u)
-{
-	char created[TG_TIME_ISO_LEN];
-	tg_time_iso(u->created, created);
-	json_t *o = json_object();
-	json_object_set_new(o, "id", json_string(u->id));
-	json_object_set_new(o, "userPrincipalName", json_string(u->upn));
-	json_object_set_new(o, "displayName", json_string(u->display_name));
-	json_object_set_new(o, "mail", u->email[0] ? json_string(u->email) : json_null());
-	json_object_set_new(o, "mobilePhone", u->phone[0] ? json_string(u->phone) : json_null());
-	json_object_set_new(o, "preferredLanguage", u->locale[0] ? json_string(u->locale) : json_null());
-	json_object_set_new(o, "accountEnabled", json_boolean(u->enabled));
-	json_object_set_new(o, "userType", json_string(u->is_guest ? "Guest" : "Member"));
-	json_object_set_new(o, "createdDateTime", json_string(created));
-	return o;
-}
-
-static int not_found(struct http_req *r, const char *what)
-{
-	char msg[TG_MAX_UPN + 200];
-	snprintf(msg, sizeof msg, "Resource '%.*s' does not exist or one of its queried reference-property objects are not present.",
-	         (int)TG_MAX_UPN, what);
-	return http_reply_error(r, 404, "Request_ResourceNotFound", msg);
-}
-
 /* The {id|upn} segment after prefix in the subpath, copied into out; rest
  * gets what follows it ("" or "/authentication/requirements"). */
 static bool path_key(struct http_req *r, const char *prefix, char *out, size_t size,
@@ -85,7 +60,7 @@ static int list_cb(const struct tg_user *u, void *arg)
 		a->more = true;
 		return TG_OK;
 	}
-	json_t *o = user_json(u);
+	json_t *o = http_graph_user_json(u);
 	http_graph_select(a->q, o);
 	json_array_append_new(a->arr, o);
 	snprintf(a->last, sizeof a->last, "%s", u->upn);
@@ -240,7 +215,7 @@ int http_graph_users_create(struct http_req *r)
 		goto out;
 	}
 	tg_wipe(u.pwhash, sizeof u.pwhash);
-	e = http_graph_reply_entity(r, &g, 201, "users/$entity", user_json(&u));
+	e = http_graph_reply_entity(r, &g, 201, "users/$entity", http_graph_user_json(&u));
 out:
 	json_decref(j);
 	http_graph_end(&g);
@@ -257,7 +232,7 @@ int http_graph_user_item(struct http_req *r)
 	char key[TG_MAX_UPN + 1];
 	const char *rest = "";
 	if (!path_key(r, "/v1.0/users/", key, sizeof key, &rest) || rest[0]) {
-		e = not_found(r, http_req_subpath(r));
+		e = http_graph_not_found(r, http_req_subpath(r));
 		goto out;
 	}
 	bool get = strcmp(r->method, "GET") == 0 || http_req_is_head(r);
@@ -267,14 +242,10 @@ int http_graph_user_item(struct http_req *r)
 	if (get && !http_graph_query(r, NULL, user_props, &q))
 		goto out;
 	struct tg_user u;
-	if ((e = svc_user_find(&g.c->sv, g.t, key, &u))) {
-		if (e == TG_ERR_NOT_FOUND || e == TG_ERR_INVALID)
-			e = not_found(r, key);
+	if (!http_graph_find_user(r, &g, key, &u, &e))
 		goto out;
-	}
-	tg_wipe(u.pwhash, sizeof u.pwhash);
 	if (get) {
-		json_t *o = user_json(&u);
+		json_t *o = http_graph_user_json(&u);
 		http_graph_select(&q, o);
 		e = http_graph_reply_entity(r, &g, 200, "users/$entity", o);
 		goto out;
@@ -370,7 +341,7 @@ int http_graph_user_requirements(struct http_req *r)
 	const char *rest = "";
 	if (!path_key(r, "/beta/users/", key, sizeof key, &rest) ||
 	    strcmp(rest, "/authentication/requirements") != 0) {
-		e = not_found(r, http_req_subpath(r));
+		e = http_graph_not_found(r, http_req_subpath(r));
 		goto out;
 	}
 	bool get = strcmp(r->method, "GET") == 0 || http_req_is_head(r);
@@ -378,12 +349,8 @@ int http_graph_user_requirements(struct http_req *r)
 	if (!http_graph_require(r, &g, op, NULL))
 		goto out;
 	struct tg_user u;
-	if ((e = svc_user_find(&g.c->sv, g.t, key, &u))) {
-		if (e == TG_ERR_NOT_FOUND || e == TG_ERR_INVALID)
-			e = not_found(r, key);
+	if (!http_graph_find_user(r, &g, key, &u, &e))
 		goto out;
-	}
-	tg_wipe(u.pwhash, sizeof u.pwhash);
 	if (get) {
 		json_t *o = json_object();
 		json_object_set_new(o, "perUserMfaState", json_string(mfa_state_name(u.mfa_state)));

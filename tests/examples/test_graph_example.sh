@@ -15,15 +15,9 @@
 # script gives up after a few tries; neither a nextLink to another origin
 # nor a redirect is followed with the token.
 . "$TG_TEST_SRCDIR/tests/lib.sh"
-D="$TMP/data"
+. "$TG_TEST_SRCDIR/tests/http/graph_lib.sh"
 SCRIPT="$TG_TEST_SRCDIR/examples/graph-mfa-admin.py"
-tg() { "$TOLLGATE" --data "$D" "$@"; }
 gx() { python3 "$SCRIPT" "$@"; }
-json() { python3 -c 'import json,sys
-d=json.load(sys.stdin)
-for k in sys.argv[1].split("."):
-    d=d[int(k)] if isinstance(d,list) else d.get(k) if isinstance(d,dict) else None
-print("" if d is None else (json.dumps(d) if isinstance(d,(dict,list,bool)) else d))' "$1"; }
 # state UPN: the per-user MFA state as the CLI sees it
 # ("alice@contoso.test: enabled (0 registered methods)")
 state() { tg mfa show "$1" | awk '{print $2}'; }
@@ -38,28 +32,16 @@ for u in alice bob carol dave erin; do
 done
 
 # ---- an app-only token, as the script's header comment says -----------------
-tg --json app add mfa-script --grant client_credentials \
-  --permission User.ReadWrite.All --permission Policy.ReadWrite.AuthenticationMethod \
-  --permission Policy.ReadWrite.SecurityDefaults --permission Policy.ReadWrite.ConditionalAccess \
-  --permission Policy.Read.All > "$TMP/app.json" || exit 1
-APP_ID=$(json appId < "$TMP/app.json")
-tg --json app add reader --grant client_credentials --permission User.Read.All > "$TMP/ro.json" || exit 1
+read -r APP_ID APP_SECRET <<< "$(newapp mfa-script User.ReadWrite.All Policy.ReadWrite.AuthenticationMethod \
+  Policy.ReadWrite.SecurityDefaults Policy.ReadWrite.ConditionalAccess Policy.Read.All)"
+[ -n "$APP_SECRET" ] || exit 1
+read -r RO_ID RO_SECRET <<< "$(newapp reader User.Read.All)"
+[ -n "$RO_SECRET" ] || exit 1
 
-port=$(free_port)
-"$TOLLGATE" --data "$D" serve --listen "127.0.0.1:$port" 2>>"$TMP/server.log" &
-SPID=$!
-TG_CLEANUPS+=("kill $SPID 2>/dev/null; wait $SPID 2>/dev/null")
-U="http://127.0.0.1:$port"
-for _ in $(seq 1 100); do curl -fs "$U/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
-token() { # token APP.JSON
-  curl -s "$U/default/oauth2/v2.0/token" -d grant_type=client_credentials \
-    --data-urlencode "client_id=$(json appId < "$1")" \
-    --data-urlencode "client_secret=$(json clientSecret < "$1")" \
-    -d "scope=$U/default/.default" | json access_token
-}
-export GRAPH_BASE="$U/default"
-GRAPH_TOKEN=$(token "$TMP/app.json")
-RO_TOKEN=$(token "$TMP/ro.json")
+start_server || exit 1
+export GRAPH_BASE="$G"
+GRAPH_TOKEN=$(token "$APP_ID" "$APP_SECRET" "$GRAPH_BASE/.default")
+RO_TOKEN=$(token "$RO_ID" "$RO_SECRET" "$GRAPH_BASE/.default")
 export GRAPH_TOKEN
 [ -n "$GRAPH_TOKEN" ] && [ -n "$RO_TOKEN" ] && ok || { fail "no tokens"; finish; exit; }
 

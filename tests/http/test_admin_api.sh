@@ -8,55 +8,22 @@
 # shape with the JSON path; 401 without a Bearer token (Basic refused);
 # 403 Authorization_RequestDenied at each permission boundary.
 . "$TG_TEST_SRCDIR/tests/lib.sh"
-D="$TMP/data"
-tg() { "$TOLLGATE" --data "$D" "$@"; }
-json() { python3 -c 'import json,sys
-d=json.load(sys.stdin)
-for k in sys.argv[1].split("."):
-    d=d[int(k)] if isinstance(d,list) else d.get(k) if isinstance(d,dict) else None
-print("" if d is None else d)' "$1"; }
+. "$TG_TEST_SRCDIR/tests/http/graph_lib.sh"
 
 tg init --domain contoso.test >/dev/null || exit 1
 
-# newapp NAME PERM…: prints "client_id secret"
-newapp() {
-  local name=$1; shift
-  local args=()
-  for p in "$@"; do args+=(--permission "$p"); done
-  tg --json app add "$name" --grant client_credentials "${args[@]}" > "$TMP/app.json" || return 1
-  echo "$(json appId < "$TMP/app.json") $(json clientSecret < "$TMP/app.json")"
-}
 read -r RW_ID RW_SECRET <<< "$(newapp rw User.ReadWrite.All Policy.ReadWrite.AuthenticationMethod)"
 read -r RO_ID RO_SECRET <<< "$(newapp ro User.Read.All)"
 read -r NO_ID NO_SECRET <<< "$(newapp none AuditLog.Read.All)"
 read -r SD_ID SD_SECRET <<< "$(newapp sd Policy.ReadWrite.SecurityDefaults)"
 
-port=$(free_port)
-"$TOLLGATE" --data "$D" serve --listen "127.0.0.1:$port" 2>>"$TMP/server.log" &
-SPID=$!
-TG_CLEANUPS+=("kill $SPID 2>/dev/null; wait $SPID 2>/dev/null")
-U="http://127.0.0.1:$port"
-for _ in $(seq 1 100); do curl -fs "$U/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
-G="$U/default"
+start_server || exit 1
 
-token() { # token ID SECRET
-  curl -s "$G/oauth2/v2.0/token" -d grant_type=client_credentials -d "client_id=$1" \
-    -d "client_secret=$2" -d "scope=$U/.default" | json access_token
-}
 RW=$(token "$RW_ID" "$RW_SECRET")
 RO=$(token "$RO_ID" "$RO_SECRET")
 NO=$(token "$NO_ID" "$NO_SECRET")
 SD=$(token "$SD_ID" "$SD_SECRET")
 [ -n "$RW" ] && [ -n "$RO" ] && [ -n "$NO" ] && ok || fail "no tokens"
-CT='Content-Type: application/json'
-
-# req TOKEN METHOD PATH [curl args…]: status in $S, body in $TMP/body
-req() {
-  local t=$1 m=$2 p=$3; shift 3
-  S=$(curl -s -o "$TMP/body" -w '%{http_code}' -X "$m" ${t:+-H "Authorization: Bearer $t"} "$@" "$G$p")
-}
-body_has() { if grep -qF -- "$1" "$TMP/body"; then ok; else fail "body lacks '$1' (status $S): $(head -c 300 "$TMP/body")"; fi; }
-status() { same "$S" "$1" "$2"; }
 
 # ---- authentication ----
 req "" GET /v1.0/users
@@ -184,28 +151,13 @@ status 400 "bulk bad element"
 body_has 'users'
 
 # ---- delegated tokens: directory roles ----
-PW='Corr3ct-Horse-Battery'
 for u in helen gail gwen plain; do
   printf '%s\n' "$PW" | tg user add "$u@contoso.test" --password-stdin >/dev/null
 done
 tg role assign helen@contoso.test "Authentication Administrator" >/dev/null
 tg role assign gail@contoso.test "Global Administrator" >/dev/null
 tg role assign gwen@contoso.test "Global Reader" >/dev/null
-PUB=$(tg --json app add Script --public --redirect-uri http://127.0.0.1/cb | json appId)
-VERIFIER=abcdefghijklmnopqrstuvwxyz0123456789abcdefghijk
-CHALLENGE=$(printf %s "$VERIFIER" | openssl dgst -sha256 -binary | base64 | tr '+/' '-_' | tr -d '=')
-delegated() { # delegated UPN: prints an access token (password sign-in, code + PKCE)
-  local jar="$TMP/jar.$1" csrf code
-  rm -f "$jar"
-  csrf=$(curl -s -c "$jar" -b "$jar" -H "Origin: $U" -H "$CT" -d '{}' "$G/api/signin/begin" | json csrf)
-  curl -s -c "$jar" -b "$jar" -H "Origin: $U" -H "$CT" -H "X-CSRF-Token: $csrf" \
-    -d "{\"username\":\"$1\",\"password\":\"$PW\"}" "$G/api/signin/password" >/dev/null
-  code=$(curl -s -o /dev/null -w '%{redirect_url}' -b "$jar" \
-    "$G/oauth2/v2.0/authorize?client_id=$PUB&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb&response_type=code&scope=openid&state=s&code_challenge=$CHALLENGE&code_challenge_method=S256" |
-    sed -n 's/.*[?&]code=\([^&]*\).*/\1/p')
-  curl -s "$G/oauth2/v2.0/token" -d grant_type=authorization_code -d "client_id=$PUB" -d "code=$code" \
-    -d redirect_uri=http://127.0.0.1/cb -d "code_verifier=$VERIFIER" | json access_token
-}
+PUB=$(public_client)
 HELEN=$(delegated helen@contoso.test)
 GAIL=$(delegated gail@contoso.test)
 GWEN=$(delegated gwen@contoso.test)

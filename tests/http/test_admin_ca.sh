@@ -8,117 +8,85 @@
 # directory audits (with the actor), and 403 for a token lacking the
 # permission.
 . "$TG_TEST_SRCDIR/tests/lib.sh"
-D="$TMP/data"
-tg() { "$TOLLGATE" --data "$D" "$@"; }
-json() { python3 -c 'import json,sys
-d=json.load(sys.stdin)
-for k in sys.argv[1].split("."):
-    d=d[int(k)] if isinstance(d,list) else d.get(k) if isinstance(d,dict) else None
-print("" if d is None else (json.dumps(d) if isinstance(d,(dict,list,bool)) else d))' "$1"; }
-PW='Corr3ct-Horse-Battery'
-nextlink() { python3 -c 'import json,sys;print(json.load(sys.stdin).get("@odata.nextLink",""))'; }
+. "$TG_TEST_SRCDIR/tests/http/graph_lib.sh"
 
 tg init --domain contoso.test >/dev/null || exit 1
 printf '%s\n' "$PW" | tg user add alice@contoso.test --password-stdin >/dev/null
 printf '%s\n' "$PW" | tg user add bob@contoso.test --password-stdin >/dev/null
 
-port=$(free_port)
-"$TOLLGATE" --data "$D" serve --listen "127.0.0.1:$port" 2>>"$TMP/server.log" &
-SPID=$!
-TG_CLEANUPS+=("kill $SPID 2>/dev/null; wait $SPID 2>/dev/null")
-URL="http://127.0.0.1:$port"
-for _ in $(seq 1 100); do curl -fs "$URL/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
-T="$URL/default"
-CT='Content-Type: application/json'
+start_server || exit 1
 
-# token NAME PERMISSION...: an app-only access token of a new app
-token() {
-  local name=$1; shift
-  local args=()
-  for p in "$@"; do args+=(--permission "$p"); done
-  tg --json app add "$name" --grant client_credentials "${args[@]}" > "$TMP/app.json" || return 1
-  curl -s "$T/oauth2/v2.0/token" -d grant_type=client_credentials \
-    --data-urlencode "client_id=$(json appId < "$TMP/app.json")" \
-    --data-urlencode "client_secret=$(json clientSecret < "$TMP/app.json")" | json access_token
-}
-ADMIN=$(token ca-robot Policy.ReadWrite.ConditionalAccess Policy.Read.All AuditLog.Read.All)
-NOPE=$(token user-robot User.Read.All)
+ADMIN=$(apptoken ca-robot Policy.ReadWrite.ConditionalAccess Policy.Read.All AuditLog.Read.All)
+NOPE=$(apptoken user-robot User.Read.All)
 [ -n "$ADMIN" ] && [ -n "$NOPE" ] && ok || fail "app-only tokens"
 
-# req METHOD PATH [curl args…] (ADMIN token unless AUTH is set)
-req() {
-  local m=$1 u=$2; shift 2
-  S=$(curl -s -o "$TMP/body" -w '%{http_code}' -X "$m" -H "Authorization: Bearer ${AUTH:-$ADMIN}" "$@" "$T$u")
-}
-body_has() { if grep -qF -- "$1" "$TMP/body"; then ok; else fail "body lacks '$1' (status $S): $(head -c 400 "$TMP/body")"; fi; }
-status() { same "$S" "$1" "$2"; }
 P=/v1.0/identity/conditionalAccess/policies
 L=/v1.0/identity/conditionalAccess/namedLocations
 
 # ---- named locations ---------------------------------------------------------
-req POST $L -H "$CT" -d '{"@odata.type":"#microsoft.graph.ipNamedLocation","displayName":"HQ","isTrusted":false,"ipRanges":[{"@odata.type":"#microsoft.graph.iPv4CidrRange","cidrAddress":"203.0.113.0/24"}]}'
+req "$ADMIN" POST $L -H "$CT" -d '{"@odata.type":"#microsoft.graph.ipNamedLocation","displayName":"HQ","isTrusted":false,"ipRanges":[{"@odata.type":"#microsoft.graph.iPv4CidrRange","cidrAddress":"203.0.113.0/24"}]}'
 status 201 "location create"; body_has '"displayName":"HQ"'; body_has '@odata.context'
 LOC=$(json id < "$TMP/body")
-req GET $L; status 200 "location list"; body_has "$LOC"
-req GET "$L/$LOC"; status 200 "location get"; body_has '203.0.113.0/24'
-req PATCH "$L/$LOC" -H "$CT" -d '{"displayName":"Head office"}'
+req "$ADMIN" GET $L; status 200 "location list"; body_has "$LOC"
+req "$ADMIN" GET "$L/$LOC"; status 200 "location get"; body_has '203.0.113.0/24'
+req "$ADMIN" PATCH "$L/$LOC" -H "$CT" -d '{"displayName":"Head office"}'
 status 204 "location patch"
-req GET "$L/$LOC"; body_has '"displayName":"Head office"'; body_has '203.0.113.0/24'
-req POST $L -H "$CT" -d '{"@odata.type":"#microsoft.graph.ipNamedLocation","displayName":"X","ipRanges":[{"@odata.type":"#microsoft.graph.iPv4CidrRange","cidrAddress":"nonsense"}]}'
+req "$ADMIN" GET "$L/$LOC"; body_has '"displayName":"Head office"'; body_has '203.0.113.0/24'
+req "$ADMIN" POST $L -H "$CT" -d '{"@odata.type":"#microsoft.graph.ipNamedLocation","displayName":"X","ipRanges":[{"@odata.type":"#microsoft.graph.iPv4CidrRange","cidrAddress":"nonsense"}]}'
 status 400 "bad location"; body_has 'Request_BadRequest'; body_has 'ipRanges[0]'
 
 # ---- policies ------------------------------------------------------------------
 POL='{"displayName":"MFA for all","state":"enabledForReportingButNotEnforced","conditions":{"users":{"includeUsers":["All"]},"applications":{"includeApplications":["All"]},"clientAppTypes":["all"]},"grantControls":{"operator":"OR","builtInControls":["mfa"]}}'
-req POST $P -H "$CT" -d "$POL"
+req "$ADMIN" POST $P -H "$CT" -d "$POL"
 status 201 "policy create"; body_has '"state":"enabledForReportingButNotEnforced"'; body_has '"createdDateTime"'
 PID=$(json id < "$TMP/body")
-req GET $P; status 200 "policy list"; body_has "$PID"; body_has '"value":['
-req GET "$P/$PID"; status 200 "policy get"; body_has '"displayName":"MFA for all"'
-req PATCH "$P/$PID" -H "$CT" -d '{"displayName":"MFA for everyone"}'
+req "$ADMIN" GET $P; status 200 "policy list"; body_has "$PID"; body_has '"value":['
+req "$ADMIN" GET "$P/$PID"; status 200 "policy get"; body_has '"displayName":"MFA for all"'
+req "$ADMIN" PATCH "$P/$PID" -H "$CT" -d '{"displayName":"MFA for everyone"}'
 status 204 "policy patch"
-req GET "$P/$PID"; body_has '"displayName":"MFA for everyone"'; body_has '"builtInControls":["mfa"]'
+req "$ADMIN" GET "$P/$PID"; body_has '"displayName":"MFA for everyone"'; body_has '"builtInControls":["mfa"]'
 # a bad PATCH is refused with its path, and nothing changes
-req PATCH "$P/$PID" -H "$CT" -d '{"conditions":{"clientAppTypes":["carrierPigeon"]}}'
+req "$ADMIN" PATCH "$P/$PID" -H "$CT" -d '{"conditions":{"clientAppTypes":["carrierPigeon"]}}'
 status 400 "bad patch"; body_has 'conditions.clientAppTypes[0]'
-req GET "$P/$PID"; body_has '"clientAppTypes":["all"]'
+req "$ADMIN" GET "$P/$PID"; body_has '"clientAppTypes":["all"]'
 # bad JSON: path in the message, nothing stored
-req POST $P -H "$CT" -d '{"displayName":"Bad","state":"enabled","conditions":{"users":{"includeUsers":["All"]},"applications":{"includeApplications":["All"]}},"grantControls":{"operator":"OR","builtInControls":["mfa","teleport"]}}'
+req "$ADMIN" POST $P -H "$CT" -d '{"displayName":"Bad","state":"enabled","conditions":{"users":{"includeUsers":["All"]},"applications":{"includeApplications":["All"]}},"grantControls":{"operator":"OR","builtInControls":["mfa","teleport"]}}'
 status 400 "bad policy"; body_has 'grantControls.builtInControls[1]'
-req POST $P -H "$CT" -d '{"displayName":'
+req "$ADMIN" POST $P -H "$CT" -d '{"displayName":'
 status 400 "malformed JSON"; body_has 'Request_BadRequest'
-req POST $P -d "$POL"
+req "$ADMIN" POST $P -d "$POL"
 status 415 "wrong content type"
-req GET $P
-n=$(python3 -c 'import json,sys;print(len(json.load(sys.stdin)["value"]))' < "$TMP/body")
+req "$ADMIN" GET $P
+n=$(count < "$TMP/body")
 same "$n" 1 "nothing stored by the refused requests"
-req GET "$P/00000000-0000-4000-8000-00000000dead"; status 404 "unknown policy"; body_has Request_ResourceNotFound
+req "$ADMIN" GET "$P/00000000-0000-4000-8000-00000000dead"; status 404 "unknown policy"; body_has Request_ResourceNotFound
 
 # ---- template --------------------------------------------------------------------
-req POST /tollgate/v1/conditionalAccess/templates/require-mfa-admins -H "$CT" -d '{"excludeUser":"alice@contoso.test"}'
+req "$ADMIN" POST /tollgate/v1/conditionalAccess/templates/require-mfa-admins -H "$CT" -d '{"excludeUser":"alice@contoso.test"}'
 status 201 "template"; body_has '"state":"enabledForReportingButNotEnforced"'
 TPL=$(json id < "$TMP/body")
 ALICE=$(tg --json user show alice@contoso.test | json id)
 grep -qF "$ALICE" "$TMP/body" && ok || fail "template excludes the named administrator"
-req POST /tollgate/v1/conditionalAccess/templates/require-mfa-admins
+req "$ADMIN" POST /tollgate/v1/conditionalAccess/templates/require-mfa-admins
 status 400 "an app-only template needs excludeUser"
-req POST /tollgate/v1/conditionalAccess/templates/no-such-template -H "$CT" -d '{"excludeUser":"alice@contoso.test"}'
+req "$ADMIN" POST /tollgate/v1/conditionalAccess/templates/no-such-template -H "$CT" -d '{"excludeUser":"alice@contoso.test"}'
 [ "$S" = 400 ] || [ "$S" = 404 ] && ok || fail "unknown template: $S"
 
 # ---- security defaults: enabling a policy conflicts ------------------------------
-req DELETE "$P/$TPL"; status 204 "template policy delete"
+req "$ADMIN" DELETE "$P/$TPL"; status 204 "template policy delete"
 tg security-defaults enable >/dev/null 2>&1 || fail "security defaults enable"
-req PATCH "$P/$PID" -H "$CT" -d '{"state":"enabled"}'
+req "$ADMIN" PATCH "$P/$PID" -H "$CT" -d '{"state":"enabled"}'
 status 409 "enable under security defaults"; body_has 'Request_Conflict'
-req POST $P -H "$CT" -d "${POL/enabledForReportingButNotEnforced/enabled}"
+req "$ADMIN" POST $P -H "$CT" -d "${POL/enabledForReportingButNotEnforced/enabled}"
 status 409 "create enabled under security defaults"
 tg security-defaults disable >/dev/null 2>&1
 
 # ---- what-if ---------------------------------------------------------------------
-req POST /tollgate/v1/conditionalAccess/whatIf -H "$CT" -d '{"user":"bob@contoso.test","app":"admin-portal","ipAddress":"203.0.113.7","clientAppType":"browser","platform":"linux"}'
+req "$ADMIN" POST /tollgate/v1/conditionalAccess/whatIf -H "$CT" -d '{"user":"bob@contoso.test","app":"admin-portal","ipAddress":"203.0.113.7","clientAppType":"browser","platform":"linux"}'
 status 200 "what-if"; body_has '"appliedConditionalAccessPolicies"'; body_has "$PID"; body_has '"requirementSources"'
-req POST /tollgate/v1/conditionalAccess/whatIf -H "$CT" -d '{"user":"bob@contoso.test","colour":"red"}'
+req "$ADMIN" POST /tollgate/v1/conditionalAccess/whatIf -H "$CT" -d '{"user":"bob@contoso.test","colour":"red"}'
 status 400 "what-if unknown member"; body_has 'colour'
-req POST /tollgate/v1/conditionalAccess/whatIf -H "$CT" -d '{"user":"bob@contoso.test","clientAppType":"fax"}'
+req "$ADMIN" POST /tollgate/v1/conditionalAccess/whatIf -H "$CT" -d '{"user":"bob@contoso.test","clientAppType":"fax"}'
 status 400 "what-if bad client"; body_has 'clientAppType'
 
 # ---- sign-in log ----------------------------------------------------------------
@@ -127,14 +95,14 @@ for i in 1 2 3; do
 done
 tg signins record --user bob@contoso.test --app my-signins --ip 198.51.100.9 --client browser >/dev/null || fail "record bob"
 S_ALL=/beta/auditLogs/signIns
-req GET "$S_ALL"; status 200 "signIns list"; body_has 'auditLogs/signIns'
-n=$(python3 -c 'import json,sys;print(len(json.load(sys.stdin)["value"]))' < "$TMP/body")
+req "$ADMIN" GET "$S_ALL"; status 200 "signIns list"; body_has 'auditLogs/signIns'
+n=$(count < "$TMP/body")
 same "$n" 4 "four sign-ins"
 first=$(json value.0.ipAddress < "$TMP/body")
 same "$first" 198.51.100.9 "newest first"
-req GET "$S_ALL" -G --data-urlencode "\$filter=userPrincipalName eq 'alice@contoso.test'" --data-urlencode '$top=2'
+req "$ADMIN" GET "$S_ALL" -G --data-urlencode "\$filter=userPrincipalName eq 'alice@contoso.test'" --data-urlencode '$top=2'
 status 200 "filtered page 1"
-n=$(python3 -c 'import json,sys;print(len(json.load(sys.stdin)["value"]))' < "$TMP/body")
+n=$(count < "$TMP/body")
 same "$n" 2 "page of 2"
 NEXT=$(nextlink < "$TMP/body")
 [ -n "$NEXT" ] && ok || fail "nextLink on a full page"
@@ -144,40 +112,40 @@ n=$(python3 -c 'import json,sys;d=json.load(sys.stdin);print(len(d["value"]), "@
 same "$n" "1 False" "last page of 1 without nextLink"
 body_has 'alice@contoso.test'
 SID=$(json value.0.id < "$TMP/body")
-req GET "$S_ALL/$SID"; status 200 "signIn get"; body_has "\"id\":\"$SID\""; body_has '"conditionalAccessStatus"'
-req GET "$S_ALL" -G --data-urlencode "\$filter=createdDateTime ge 2000-01-01T00:00:00Z and status/errorCode eq 0 and appId eq '7011a770-0000-4000-8000-000000000003'"
+req "$ADMIN" GET "$S_ALL/$SID"; status 200 "signIn get"; body_has "\"id\":\"$SID\""; body_has '"conditionalAccessStatus"'
+req "$ADMIN" GET "$S_ALL" -G --data-urlencode "\$filter=createdDateTime ge 2000-01-01T00:00:00Z and status/errorCode eq 0 and appId eq '7011a770-0000-4000-8000-000000000003'"
 status 200 "range + errorCode + app filter"
-n=$(python3 -c 'import json,sys;print(len(json.load(sys.stdin)["value"]))' < "$TMP/body")
+n=$(count < "$TMP/body")
 same "$n" 1 "one sign-in to My sign-ins"
-req GET "$S_ALL" -G --data-urlencode "\$filter=createdDateTime le 2000-01-01T00:00:00Z"
-n=$(python3 -c 'import json,sys;print(len(json.load(sys.stdin)["value"]))' < "$TMP/body")
+req "$ADMIN" GET "$S_ALL" -G --data-urlencode "\$filter=createdDateTime le 2000-01-01T00:00:00Z"
+n=$(count < "$TMP/body")
 same "$n" 0 "nothing before 2000"
-req GET "$S_ALL" -G --data-urlencode "\$filter=ipAddress eq '1.2.3.4'"
+req "$ADMIN" GET "$S_ALL" -G --data-urlencode "\$filter=ipAddress eq '1.2.3.4'"
 status 400 "unsupported filter"; body_has 'Request_BadRequest'
-req GET "$S_ALL" -G --data-urlencode '$top=0'
+req "$ADMIN" GET "$S_ALL" -G --data-urlencode '$top=0'
 status 400 "bad top"
 
 # ---- impact ------------------------------------------------------------------------
-req POST /tollgate/v1/conditionalAccess/impact -H "$CT" -d '{"since":"7d","policy":{"displayName":"Block all","state":"enabled","conditions":{"users":{"includeUsers":["All"]},"applications":{"includeApplications":["All"]}},"grantControls":{"operator":"OR","builtInControls":["block"]}}}'
+req "$ADMIN" POST /tollgate/v1/conditionalAccess/impact -H "$CT" -d '{"since":"7d","policy":{"displayName":"Block all","state":"enabled","conditions":{"users":{"includeUsers":["All"]},"applications":{"includeApplications":["All"]}},"grantControls":{"operator":"OR","builtInControls":["block"]}}}'
 status 200 "impact"; body_has '"replayed":4'; body_has '"newlyBlocked":4'; body_has '"byUserAndApp"'
-req POST /tollgate/v1/conditionalAccess/impact -H "$CT" -d '{"policy":{"displayName":"x","state":"enabled","conditions":{"users":{"includeUsers":["All"]},"applications":{"includeApplications":["All"]}},"grantControls":{"operator":"XOR","builtInControls":["block"]}}}'
+req "$ADMIN" POST /tollgate/v1/conditionalAccess/impact -H "$CT" -d '{"policy":{"displayName":"x","state":"enabled","conditions":{"users":{"includeUsers":["All"]},"applications":{"includeApplications":["All"]}},"grantControls":{"operator":"XOR","builtInControls":["block"]}}}'
 status 400 "impact bad draft"; body_has 'policy.grantControls.operator'
 
 # ---- delete ------------------------------------------------------------------------
-req DELETE "$P/$PID"; status 204 "policy delete"
-req GET "$P/$PID"; status 404 "policy gone"
-req DELETE "$L/$LOC"; status 204 "location delete"
-req GET "$L/$LOC"; status 404 "location gone"
+req "$ADMIN" DELETE "$P/$PID"; status 204 "policy delete"
+req "$ADMIN" GET "$P/$PID"; status 404 "policy gone"
+req "$ADMIN" DELETE "$L/$LOC"; status 204 "location delete"
+req "$ADMIN" GET "$L/$LOC"; status 404 "location gone"
 
 # ---- directory audits ----------------------------------------------------------------
-req GET /v1.0/auditLogs/directoryAudits -G --data-urlencode '$top=3'
+req "$ADMIN" GET /v1.0/auditLogs/directoryAudits -G --data-urlencode '$top=3'
 status 200 "directoryAudits"; body_has '"activityDisplayName"'; body_has '"initiatedBy"'; body_has '"targetResources"'
 body_has '"activityDisplayName":"location.delete"'
 NEXT=$(nextlink < "$TMP/body")
 [ -n "$NEXT" ] && ok || fail "audit nextLink"
 S=$(curl -s -o "$TMP/body" -w '%{http_code}' -H "Authorization: Bearer $ADMIN" "$NEXT")
 status 200 "audit page 2"
-req GET /v1.0/auditLogs/directoryAudits -G --data-urlencode "\$filter=activityDisplayName eq 'policy.create'"
+req "$ADMIN" GET /v1.0/auditLogs/directoryAudits -G --data-urlencode "\$filter=activityDisplayName eq 'policy.create'"
 status 200 "audit filter"; body_has '"operationType":"Add"'; body_has '"modifiedProperties"'
 APPID=$(tg --json app list 2>/dev/null | python3 -c 'import json,sys
 d=json.load(sys.stdin); d=d.get("value",d) if isinstance(d,dict) else d
@@ -192,51 +160,37 @@ tg role assign carl@contoso.test "Conditional Access Administrator" >/dev/null
 tg role assign gwen@contoso.test "Global Reader" >/dev/null
 tg role assign helen@contoso.test "Authentication Administrator" >/dev/null
 tg role assign sam@contoso.test "Security Administrator" >/dev/null
-PUB=$(tg --json app add Script --public --redirect-uri http://127.0.0.1/cb | json appId)
-VERIFIER=abcdefghijklmnopqrstuvwxyz0123456789abcdefghijk
-CHALLENGE=$(printf %s "$VERIFIER" | openssl dgst -sha256 -binary | base64 | tr '+/' '-_' | tr -d '=')
-delegated() { # delegated UPN: prints an access token (password sign-in, code + PKCE)
-  local jar="$TMP/jar.$1" csrf code
-  rm -f "$jar"
-  csrf=$(curl -s -c "$jar" -b "$jar" -H "Origin: $URL" -H "$CT" -d '{}' "$T/api/signin/begin" | json csrf)
-  curl -s -c "$jar" -b "$jar" -H "Origin: $URL" -H "$CT" -H "X-CSRF-Token: $csrf" \
-    -d "{\"username\":\"$1\",\"password\":\"$PW\"}" "$T/api/signin/password" >/dev/null
-  code=$(curl -s -o /dev/null -w '%{redirect_url}' -b "$jar" \
-    "$T/oauth2/v2.0/authorize?client_id=$PUB&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb&response_type=code&scope=openid&state=s&code_challenge=$CHALLENGE&code_challenge_method=S256" |
-    sed -n 's/.*[?&]code=\([^&]*\).*/\1/p')
-  curl -s "$T/oauth2/v2.0/token" -d grant_type=authorization_code -d "client_id=$PUB" -d "code=$code" \
-    -d redirect_uri=http://127.0.0.1/cb -d "code_verifier=$VERIFIER" | json access_token
-}
+PUB=$(public_client)
 CARL=$(delegated carl@contoso.test)
 GWEN=$(delegated gwen@contoso.test)
 HELEN=$(delegated helen@contoso.test)
 SAM=$(delegated sam@contoso.test)
 [ -n "$CARL" ] && [ -n "$GWEN" ] && [ -n "$HELEN" ] && [ -n "$SAM" ] && ok || fail "no delegated tokens"
-AUTH=$CARL req POST /tollgate/v1/conditionalAccess/templates/require-mfa-all-users
+req "$CARL" POST /tollgate/v1/conditionalAccess/templates/require-mfa-all-users
 status 201 "CA Administrator creates a template"; body_has '"state":"enabledForReportingButNotEnforced"'
 CARLID=$(tg --json user show carl@contoso.test | json id)
 grep -qF "$CARLID" "$TMP/body" && ok || fail "the template excludes the calling administrator"
 TPL2=$(json id < "$TMP/body")
-AUTH=$GWEN req GET "$P/$TPL2"; status 200 "Global Reader reads a policy"
-AUTH=$GWEN req PATCH "$P/$TPL2" -H "$CT" -d '{"displayName":"x"}'; status 403 "Global Reader cannot change a policy"
+req "$GWEN" GET "$P/$TPL2"; status 200 "Global Reader reads a policy"
+req "$GWEN" PATCH "$P/$TPL2" -H "$CT" -d '{"displayName":"x"}'; status 403 "Global Reader cannot change a policy"
 body_has Authorization_RequestDenied
-AUTH=$GWEN req GET "$S_ALL"; status 200 "Global Reader reads sign-ins"
-AUTH=$HELEN req GET $P; status 403 "Authentication Administrator cannot read policies"
-AUTH=$HELEN req GET /v1.0/auditLogs/directoryAudits; status 403 "Authentication Administrator cannot read audits"
-AUTH=$SAM req GET /v1.0/auditLogs/directoryAudits; status 200 "Security Administrator reads audits"
-AUTH=$SAM req DELETE "$P/$TPL2"; status 204 "Security Administrator deletes a policy"
-req GET /v1.0/auditLogs/directoryAudits -G --data-urlencode "\$filter=targetId eq '$TPL2'"
+req "$GWEN" GET "$S_ALL"; status 200 "Global Reader reads sign-ins"
+req "$HELEN" GET $P; status 403 "Authentication Administrator cannot read policies"
+req "$HELEN" GET /v1.0/auditLogs/directoryAudits; status 403 "Authentication Administrator cannot read audits"
+req "$SAM" GET /v1.0/auditLogs/directoryAudits; status 200 "Security Administrator reads audits"
+req "$SAM" DELETE "$P/$TPL2"; status 204 "Security Administrator deletes a policy"
+req "$ADMIN" GET /v1.0/auditLogs/directoryAudits -G --data-urlencode "\$filter=targetId eq '$TPL2'"
 body_has '"userPrincipalName":"carl@contoso.test"'; body_has '"userPrincipalName":"sam@contoso.test"'
 
 # ---- authorization ------------------------------------------------------------------
-AUTH=$NOPE req GET $P; status 403 "policies without the permission"; body_has Authorization_RequestDenied
-AUTH=$NOPE req POST $P -H "$CT" -d "$POL"; status 403 "create without the permission"
-AUTH=$NOPE req GET $S_ALL; status 403 "sign-ins without AuditLog.Read.All"; body_has Authorization_RequestDenied
-AUTH=$NOPE req GET /v1.0/auditLogs/directoryAudits; status 403 "audits without AuditLog.Read.All"
-AUTH=$NOPE req POST /tollgate/v1/conditionalAccess/whatIf -H "$CT" -d '{"user":"bob@contoso.test"}'; status 403 "what-if without permission"
-READER=$(token reader-robot Policy.Read.All)
-AUTH=$READER req GET $P; status 200 "Policy.Read.All reads"
-AUTH=$READER req POST $P -H "$CT" -d "$POL"; status 403 "Policy.Read.All cannot write"
-AUTH=not-a-token req GET $P; status 401 "no valid token"
+req "$NOPE" GET $P; status 403 "policies without the permission"; body_has Authorization_RequestDenied
+req "$NOPE" POST $P -H "$CT" -d "$POL"; status 403 "create without the permission"
+req "$NOPE" GET $S_ALL; status 403 "sign-ins without AuditLog.Read.All"; body_has Authorization_RequestDenied
+req "$NOPE" GET /v1.0/auditLogs/directoryAudits; status 403 "audits without AuditLog.Read.All"
+req "$NOPE" POST /tollgate/v1/conditionalAccess/whatIf -H "$CT" -d '{"user":"bob@contoso.test"}'; status 403 "what-if without permission"
+READER=$(apptoken reader-robot Policy.Read.All)
+req "$READER" GET $P; status 200 "Policy.Read.All reads"
+req "$READER" POST $P -H "$CT" -d "$POL"; status 403 "Policy.Read.All cannot write"
+req not-a-token GET $P; status 401 "no valid token"
 
 finish

@@ -10,25 +10,10 @@
 # administrators' memberships and from role assignment; every change
 # audited with the actor; a $batch with groups requests.
 . "$TG_TEST_SRCDIR/tests/lib.sh"
-D="$TMP/data"
-tg() { "$TOLLGATE" --data "$D" "$@"; }
-json() { python3 -c 'import json,sys
-d=json.load(sys.stdin)
-for k in sys.argv[1].split("."):
-    d=d[int(k)] if isinstance(d,list) else d.get(k) if isinstance(d,dict) else None
-print("" if d is None else d)' "$1"; }
-count() { python3 -c 'import json,sys;print(len(json.load(sys.stdin)["value"]))'; }
-nextlink() { python3 -c 'import json,sys;print(json.load(sys.stdin).get("@odata.nextLink",""))'; }
+. "$TG_TEST_SRCDIR/tests/http/graph_lib.sh"
 
 tg init --domain contoso.test >/dev/null || exit 1
 
-newapp() { # newapp NAME PERM…: prints "client_id secret"
-  local name=$1; shift
-  local args=()
-  for p in "$@"; do args+=(--permission "$p"); done
-  tg --json app add "$name" --grant client_credentials "${args[@]}" > "$TMP/app.json" || return 1
-  echo "$(json appId < "$TMP/app.json") $(json clientSecret < "$TMP/app.json")"
-}
 read -r GRW_ID GRW_SECRET <<< "$(newapp grw Group.ReadWrite.All)"
 read -r GRO_ID GRO_SECRET <<< "$(newapp gro Group.Read.All)"
 read -r GM_ID GM_SECRET <<< "$(newapp gm GroupMember.ReadWrite.All)"
@@ -38,7 +23,6 @@ read -r DIR_ID DIR_SECRET <<< "$(newapp dir Directory.Read.All)"
 read -r USR_ID USR_SECRET <<< "$(newapp usr User.ReadWrite.All)"
 read -r AUD_ID AUD_SECRET <<< "$(newapp aud AuditLog.Read.All)"
 
-PW='Corr3ct-Horse-Battery'
 for u in alice bob carol dave plain gail gwen uma pria polly; do
   printf '%s\n' "$PW" | tg user add "$u@contoso.test" --password-stdin >/dev/null || fail "user $u"
 done
@@ -52,35 +36,16 @@ ALICE=$(uid alice@contoso.test); BOB=$(uid bob@contoso.test); CAROL=$(uid carol@
 DAVE=$(uid dave@contoso.test); PLAIN_ID=$(uid plain@contoso.test); GWEN_ID=$(uid gwen@contoso.test)
 [ -n "$ALICE" ] && [ -n "$PLAIN_ID" ] && ok || fail "no user ids"
 
-port=$(free_port)
-"$TOLLGATE" --data "$D" serve --listen "127.0.0.1:$port" 2>>"$TMP/server.log" &
-SPID=$!
-TG_CLEANUPS+=("kill $SPID 2>/dev/null; wait $SPID 2>/dev/null")
-U="http://127.0.0.1:$port"
-for _ in $(seq 1 100); do curl -fs "$U/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
-G="$U/default"
+start_server || exit 1
 GRAPH="https://graph.microsoft.com/v1.0"
 
-token() { # token ID SECRET
-  curl -s "$G/oauth2/v2.0/token" -d grant_type=client_credentials -d "client_id=$1" \
-    -d "client_secret=$2" -d "scope=$U/.default" | json access_token
-}
 GRW=$(token "$GRW_ID" "$GRW_SECRET"); GRO=$(token "$GRO_ID" "$GRO_SECRET")
 GM=$(token "$GM_ID" "$GM_SECRET"); RRW=$(token "$RRW_ID" "$RRW_SECRET")
 RRO=$(token "$RRO_ID" "$RRO_SECRET"); DIRR=$(token "$DIR_ID" "$DIR_SECRET")
 USR=$(token "$USR_ID" "$USR_SECRET"); AUD=$(token "$AUD_ID" "$AUD_SECRET")
 [ -n "$GRW" ] && [ -n "$GRO" ] && [ -n "$GM" ] && [ -n "$RRW" ] && [ -n "$RRO" ] && \
   [ -n "$DIRR" ] && [ -n "$USR" ] && [ -n "$AUD" ] && ok || fail "no app tokens"
-CT='Content-Type: application/json'
 
-# req TOKEN METHOD PATH [curl args…]: status in $S, body in $TMP/body
-req() {
-  local t=$1 m=$2 p=$3; shift 3
-  S=$(curl -s -o "$TMP/body" -w '%{http_code}' -X "$m" ${t:+-H "Authorization: Bearer $t"} "$@" "$G$p")
-}
-body_has() { if grep -qF -- "$1" "$TMP/body"; then ok; else fail "body lacks '$1' (status $S): $(head -c 300 "$TMP/body")"; fi; }
-body_lacks() { if grep -qF -- "$1" "$TMP/body"; then fail "body has '$1' (status $S)"; else ok; fi; }
-status() { same "$S" "$1" "$2"; }
 denied() { status 403 "$1"; body_has '"code":"Authorization_RequestDenied"'; }
 ref() { echo "{\"@odata.id\":\"$1\"}"; }
 
@@ -397,21 +362,7 @@ req "$DIRR" POST /v1.0/groups -H "$CT" -d '{"displayName":"Nope"}'
 denied "Directory.Read.All cannot create"
 
 # ---- delegated tokens: directory role boundaries ----
-PUB=$(tg --json app add Script --public --redirect-uri http://127.0.0.1/cb | json appId)
-VERIFIER=abcdefghijklmnopqrstuvwxyz0123456789abcdefghijk
-CHALLENGE=$(printf %s "$VERIFIER" | openssl dgst -sha256 -binary | base64 | tr '+/' '-_' | tr -d '=')
-delegated() { # delegated UPN: prints an access token (password sign-in, code + PKCE)
-  local jar="$TMP/jar.$1" csrf code
-  rm -f "$jar"
-  csrf=$(curl -s -c "$jar" -b "$jar" -H "Origin: $U" -H "$CT" -d '{}' "$G/api/signin/begin" | json csrf)
-  curl -s -c "$jar" -b "$jar" -H "Origin: $U" -H "$CT" -H "X-CSRF-Token: $csrf" \
-    -d "{\"username\":\"$1\",\"password\":\"$PW\"}" "$G/api/signin/password" >/dev/null
-  code=$(curl -s -o /dev/null -w '%{redirect_url}' -b "$jar" \
-    "$G/oauth2/v2.0/authorize?client_id=$PUB&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb&response_type=code&scope=openid&state=s&code_challenge=$CHALLENGE&code_challenge_method=S256" |
-    sed -n 's/.*[?&]code=\([^&]*\).*/\1/p')
-  curl -s "$G/oauth2/v2.0/token" -d grant_type=authorization_code -d "client_id=$PUB" -d "code=$code" \
-    -d redirect_uri=http://127.0.0.1/cb -d "code_verifier=$VERIFIER" | json access_token
-}
+PUB=$(public_client)
 GAIL=$(delegated gail@contoso.test); GWEN=$(delegated gwen@contoso.test)
 UMA=$(delegated uma@contoso.test); PRIA=$(delegated pria@contoso.test)
 POLLY=$(delegated polly@contoso.test); PLAIN=$(delegated plain@contoso.test)

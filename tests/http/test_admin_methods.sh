@@ -13,14 +13,7 @@
 # JSON path; another user's method is 404 and untouched; a denial at each
 # role boundary; every change audited with the actor; $batch; 405.
 . "$TG_TEST_SRCDIR/tests/lib.sh"
-D="$TMP/data"
-tg() { "$TOLLGATE" --data "$D" "$@"; }
-json() { python3 -c 'import json,sys
-d=json.load(sys.stdin)
-for k in sys.argv[1].split("."):
-    d=d[int(k)] if isinstance(d,list) else d.get(k) if isinstance(d,dict) else None
-print("" if d is None else d)' "$1"; }
-count() { python3 -c 'import json,sys;print(len(json.load(sys.stdin)["value"]))'; }
+. "$TG_TEST_SRCDIR/tests/http/graph_lib.sh"
 totp() { oathtool --totp -b -N "@$(( $(date +%s) + ${2:-0} ))" "$1"; }
 
 MOBILE=3179e48a-750b-4051-897c-87b9720928f7
@@ -29,18 +22,10 @@ EMAIL=3ddfcfc8-9383-446f-83cc-3ab9be4be18f
 PASSWORD=28c10230-6103-485e-b985-444c60001490
 
 tg init --domain contoso.test >/dev/null || exit 1
-newapp() { # newapp NAME PERM…: prints "client_id secret"
-  local name=$1; shift
-  local args=()
-  for p in "$@"; do args+=(--permission "$p"); done
-  tg --json app add "$name" --grant client_credentials "${args[@]}" > "$TMP/app.json" || return 1
-  echo "$(json appId < "$TMP/app.json") $(json clientSecret < "$TMP/app.json")"
-}
 read -r RW_ID RW_SECRET <<< "$(newapp rw Policy.ReadWrite.AuthenticationMethod)"
 read -r RO_ID RO_SECRET <<< "$(newapp ro Policy.Read.All)"
 read -r NO_ID NO_SECRET <<< "$(newapp none User.ReadWrite.All)"
 
-PW='Corr3ct-Horse-Battery'
 for u in alice bob helen gail gwen pam plain fred adam; do
   printf '%s\n' "$PW" | tg user add "$u@contoso.test" --password-stdin >/dev/null || fail "user $u"
 done
@@ -51,32 +36,13 @@ tg role assign gwen@contoso.test "Global Reader" >/dev/null
 tg role assign pam@contoso.test "Privileged Authentication Administrator" >/dev/null
 tg role assign adam@contoso.test "Security Reader" >/dev/null
 
-port=$(free_port)
-"$TOLLGATE" --data "$D" serve --listen "127.0.0.1:$port" 2>>"$TMP/server.log" &
-SPID=$!
-TG_CLEANUPS+=("kill $SPID 2>/dev/null; wait $SPID 2>/dev/null")
-U="http://127.0.0.1:$port"
-for _ in $(seq 1 100); do curl -fs "$U/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
-G="$U/default"
-CT='Content-Type: application/json'
+start_server || exit 1
 
-token() { # token ID SECRET
-  curl -s "$G/oauth2/v2.0/token" -d grant_type=client_credentials -d "client_id=$1" \
-    -d "client_secret=$2" -d "scope=$U/.default" | json access_token
-}
 RW=$(token "$RW_ID" "$RW_SECRET")
 RO=$(token "$RO_ID" "$RO_SECRET")
 NO=$(token "$NO_ID" "$NO_SECRET")
 [ -n "$RW" ] && [ -n "$RO" ] && [ -n "$NO" ] && ok || fail "no app tokens"
 
-# req TOKEN METHOD PATH [curl args…]: status in $S, body in $TMP/body
-req() {
-  local t=$1 m=$2 p=$3; shift 3
-  S=$(curl -s -o "$TMP/body" -w '%{http_code}' -X "$m" ${t:+-H "Authorization: Bearer $t"} "$@" "$G$p")
-}
-body_has() { if grep -qF -- "$1" "$TMP/body"; then ok; else fail "body lacks '$1' (status $S): $(head -c 300 "$TMP/body")"; fi; }
-body_lacks() { if grep -qF -- "$1" "$TMP/body"; then fail "body has '$1': $(head -c 300 "$TMP/body")"; else ok; fi; }
-status() { same "$S" "$1" "$2"; }
 audited() { # audited ACTOR ACTION TARGET
   if tg audit list --action "$2" --limit 1000 | grep -Eq "$1 +$2 +$3"; then ok
   else fail "no audit '$1 $2 $3': $(tg audit list --limit 3)"; fi
@@ -84,30 +50,13 @@ audited() { # audited ACTOR ACTION TARGET
 
 # delegated tokens: password sign-in, authorization code + PKCE; with
 # offline_access also a refresh token and the browser session in the jar
-PUB=$(tg --json app add Script --public --redirect-uri http://127.0.0.1/cb | json appId)
-VERIFIER=abcdefghijklmnopqrstuvwxyz0123456789abcdefghijk
-CHALLENGE=$(printf %s "$VERIFIER" | openssl dgst -sha256 -binary | base64 | tr '+/' '-_' | tr -d '=')
-authorize_code() { # authorize_code JAR: the code, or "" when not signed in
-  curl -s -o /dev/null -w '%{redirect_url}' -b "$1" \
-    "$G/oauth2/v2.0/authorize?client_id=$PUB&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb&response_type=code&scope=openid%20offline_access&state=s&code_challenge=$CHALLENGE&code_challenge_method=S256" |
-    sed -n 's/.*[?&]code=\([^&]*\).*/\1/p'
-}
-signin() { # signin UPN: tokens JSON in $TMP/tok.UPN, the session in $TMP/jar.UPN
-  local jar="$TMP/jar.$1" csrf code
-  rm -f "$jar"
-  csrf=$(curl -s -c "$jar" -b "$jar" -H "Origin: $U" -H "$CT" -d '{}' "$G/api/signin/begin" | json csrf)
-  curl -s -c "$jar" -b "$jar" -H "Origin: $U" -H "$CT" -H "X-CSRF-Token: $csrf" \
-    -d "{\"username\":\"$1\",\"password\":\"$PW\"}" "$G/api/signin/password" >/dev/null
-  code=$(authorize_code "$jar")
-  curl -s "$G/oauth2/v2.0/token" -d grant_type=authorization_code -d "client_id=$PUB" -d "code=$code" \
-    -d redirect_uri=http://127.0.0.1/cb -d "code_verifier=$VERIFIER" > "$TMP/tok.$1"
-  json access_token < "$TMP/tok.$1"
-}
-HELEN=$(signin helen@contoso.test)
-GAIL=$(signin gail@contoso.test)
-GWEN=$(signin gwen@contoso.test)
-PAM=$(signin pam@contoso.test)
-PLAIN=$(signin plain@contoso.test)
+PUB=$(public_client)
+DELEGATED_SCOPE='openid%20offline_access'
+HELEN=$(delegated helen@contoso.test)
+GAIL=$(delegated gail@contoso.test)
+GWEN=$(delegated gwen@contoso.test)
+PAM=$(delegated pam@contoso.test)
+PLAIN=$(delegated plain@contoso.test)
 [ -n "$HELEN" ] && [ -n "$GAIL" ] && [ -n "$GWEN" ] && [ -n "$PAM" ] && [ -n "$PLAIN" ] && ok ||
   fail "no delegated tokens"
 
@@ -408,7 +357,7 @@ S=$(curl -s -o "$TMP/body" -w '%{http_code}' "$G/oauth2/v2.0/token" -d grant_typ
 status 400 "the refresh token is revoked"
 body_has invalid_grant
 audited "user:helen@contoso.test" user.revoke_sessions plain@contoso.test
-signin plain@contoso.test >/dev/null
+delegated plain@contoso.test >/dev/null
 req "$RW" POST /tollgate/v1/users/plain@contoso.test/revokeMfaSessions
 status 200 "revokeMfaSessions"
 same "$(json sessions < "$TMP/body")" 1 "one session ended"

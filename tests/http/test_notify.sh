@@ -14,18 +14,12 @@
 # the worker cleanly.
 . "$TG_TEST_SRCDIR/tests/lib.sh"
 H="$TG_TEST_SRCDIR/tests/cli/helpers"
-D="$TMP/data"
-tg() { "$TOLLGATE" --data "$D" "$@"; }
+. "$TG_TEST_SRCDIR/tests/http/graph_lib.sh"
 PY=python3
 for p in /usr/bin/python3 python3; do
   if "$p" -c 'import aiosmtpd' 2>/dev/null; then PY=$p; break; fi
 done
 "$PY" -c 'import aiosmtpd' 2>/dev/null || { echo "aiosmtpd is missing: run scripts/install-deps" >&2; exit 1; }
-json() { "$PY" -c 'import json,sys
-d=json.load(sys.stdin)
-for k in sys.argv[1].split("."):
-    d=d[int(k)] if isinstance(d,list) else d.get(k) if isinstance(d,dict) else None
-print("" if d is None else d)' "$1"; }
 wait_for() { # wait_for SECONDS COMMAND…: until the command succeeds
   local n=$(( $1 * 10 )); shift
   for _ in $(seq 1 "$n"); do "$@" && return 0; sleep 0.1; done
@@ -53,9 +47,8 @@ tg user add carol@contoso.test --locale sv >/dev/null
 tg method add-email carol@contoso.test carol.private@mail.test >/dev/null   # the fallback address
 tg user add dave@contoso.test >/dev/null                                   # no address at all
 tg user add erin@contoso.test --email erin@mail.test >/dev/null
-tg --json app add rw --grant client_credentials --permission User.ReadWrite.All \
-  --permission Policy.ReadWrite.AuthenticationMethod > "$TMP/rw.json"
-tg --json app add ro --grant client_credentials --permission User.Read.All > "$TMP/ro.json"
+read -r RW_ID RW_SECRET <<< "$(newapp rw User.ReadWrite.All Policy.ReadWrite.AuthenticationMethod)"
+read -r RO_ID RO_SECRET <<< "$(newapp ro User.Read.All)"
 SP=$(free_port)
 cat > "$D/tollgate.conf" <<EOF
 email_channel = smtp
@@ -76,24 +69,10 @@ while True: c,_=s.accept(); conns.append(c)' "$SP" "$TMP/hang.ready" & HANG=$!
 TG_CLEANUPS+=("kill $HANG 2>/dev/null")
 wait_for 5 test -e "$TMP/hang.ready" || fail "the hanging mail server did not start"
 
-port=$(free_port)
-"$TOLLGATE" --data "$D" serve --listen "127.0.0.1:$port" 2>>"$TMP/server.log" &
-SPID=$!
-TG_CLEANUPS+=("kill $SPID 2>/dev/null; wait $SPID 2>/dev/null")
-U="http://127.0.0.1:$port"
-wait_for 5 curl -fs "$U/healthz" -o /dev/null || fail "server did not start"
-G="$U/default"
-token() { curl -s "$G/oauth2/v2.0/token" -d grant_type=client_credentials -d "client_id=$(json appId < "$1")" \
-  -d "client_secret=$(json clientSecret < "$1")" -d "scope=$U/.default" | json access_token; }
-RW=$(token "$TMP/rw.json")
-RO=$(token "$TMP/ro.json")
+start_server
+RW=$(token "$RW_ID" "$RW_SECRET")
+RO=$(token "$RO_ID" "$RO_SECRET")
 [ -n "$RW" ] && [ -n "$RO" ] && ok || fail "no tokens"
-CT='Content-Type: application/json'
-req() { # req TOKEN METHOD PATH [curl args…]: status in $S, seconds in $SECS, body in $TMP/body
-  local t=$1 m=$2 p=$3; shift 3
-  read -r S SECS < <(curl -s -o "$TMP/body" -w '%{http_code} %{time_total}\n' -X "$m" \
-    -H "Authorization: Bearer $t" "$@" "$G$p")
-}
 fast() { "$PY" -c 'import sys; sys.exit(0 if float(sys.argv[1]) < 1.0 else 1)' "$SECS" && ok || fail "$1 took $SECS s"; }
 REQ=authentication/requirements
 

@@ -9,9 +9,9 @@
 // sends one POST /tollgate/v1/perUserMfa/bulk per target state and shows
 // each row's result.
 import { t } from '/js/i18n.js';
-import { alertBox, confirmDialog, errorText, h, readText } from '/js/admin/ui.js';
+import { alertBox, confirmDialog, errorText, h } from '/js/admin/ui.js';
 import { post } from '/js/admin/api.js';
-import { MAX_CSV_ROWS, STATES, batch, csvCell, csvColumns, download, itemError, parseCsv,
+import { MAX_CSV_ROWS, STATES, batch, downloadCsv, itemError, readCsvFile,
          stateBadge } from '/js/admin/pages/users-lib.js';
 
 const PREVIEW_LOOKUP = 500;
@@ -70,25 +70,12 @@ export function renderBulk(panel, onApplied) {
     out.replaceChildren();
     const f = file.files && file.files[0];
     if (!f) return;
-    let text;
-    try {
-      text = await readText(f, 4 * 1024 * 1024);
-    } catch (e) {
-      out.append(alertBox('danger', errorText(e)));
-      return;
-    }
-    const { rows, error } = parseCsv(text);
-    let problem = error;
-    if (!problem && rows.length < 2) problem = t('users.import.empty');
-    if (!problem && rows.length - 1 > MAX_CSV_ROWS) problem = t('users.import.tooMany', { max: MAX_CSV_ROWS });
-    const cols = problem ? null : csvColumns(rows[0].fields, COLUMNS, 'upn');
-    if (!problem && !('state' in cols.index)) problem = t('users.csv.noColumn', { name: 'perUserMfaState' });
-    if (!problem && cols.error) problem = cols.error;
+    const { rows, index, problem } = await readCsvFile(f, COLUMNS, MAX_CSV_ROWS, { state: 'perUserMfaState' });
     if (problem) {
       out.append(alertBox('danger', problem));
       return;
     }
-    const items = parseRows(rows, cols.index);
+    const items = parseRows(rows, index);
     const good = items.filter((x) => !x.error);
     const tbl = rowsTable(items);
     const status = h('p', { id: 'mfa-bulk-status' }, t('mfa.bulk.checking'));
@@ -153,8 +140,8 @@ export function renderBulk(panel, onApplied) {
       tbl.update();
       summary.append(h('button', {
         type: 'button', class: 'button button--ghost', id: 'mfa-bulk-download',
-        onclick: () => download('mfa-bulk-results.csv', ['line,userPrincipalName,perUserMfaState,result',
-          ...items.map((x) => [x.line, x.upn, x.state, x.error || x.result].map(csvCell).join(','))].join('\n')),
+        onclick: () => downloadCsv('mfa-bulk-results.csv', 'line,userPrincipalName,perUserMfaState,result',
+          items.map((x) => [x.line, x.upn, x.state, x.error || x.result])),
       }, t('users.import.download')));
       file.disabled = false;
       summary.focus();

@@ -7,8 +7,8 @@
 // gets its own result (unlike the CLI, which imports all rows or none).
 // passwordHash is refused here: hashes are imported with the CLI only.
 import { t } from '/js/i18n.js';
-import { alertBox, errorText, h, heading, readText } from '/js/admin/ui.js';
-import { batch, csvCell, csvColumns, download, itemError, parseCsv } from '/js/admin/pages/users-lib.js';
+import { alertBox, errorText, h, heading } from '/js/admin/ui.js';
+import { batch, downloadCsv, itemError, readCsvFile } from '/js/admin/pages/users-lib.js';
 
 const MAX_ROWS = 5000;
 const COLUMNS = {
@@ -84,32 +84,12 @@ export function renderImport(root) {
     preview.replaceChildren();
     const f = file.files && file.files[0];
     if (!f) return;
-    let text;
-    try {
-      text = await readText(f, 4 * 1024 * 1024);
-    } catch (e) {
-      preview.append(alertBox('danger', errorText(e)));
+    const { rows, index, problem } = await readCsvFile(f, COLUMNS, MAX_ROWS);
+    if (problem) {
+      preview.append(alertBox('danger', problem));
       return;
     }
-    const { rows, error } = parseCsv(text);
-    if (error) {
-      preview.append(alertBox('danger', error));
-      return;
-    }
-    if (rows.length < 2) {
-      preview.append(alertBox('danger', t('users.import.empty')));
-      return;
-    }
-    if (rows.length - 1 > MAX_ROWS) {
-      preview.append(alertBox('danger', t('users.import.tooMany', { max: MAX_ROWS })));
-      return;
-    }
-    const cols = csvColumns(rows[0].fields, COLUMNS, 'upn');
-    if (cols.error) {
-      preview.append(alertBox('danger', cols.error));
-      return;
-    }
-    const items = toRequests(rows, cols.index);
+    const items = toRequests(rows, index);
     const good = items.filter((x) => !x.error);
     const table = resultTable(items);
     const go = h('button', { type: 'button', class: 'button', id: 'users-import-go', disabled: !good.length },
@@ -140,8 +120,8 @@ export function renderImport(root) {
       summary.append(alertBox(failed ? 'warn' : 'ok', t('users.import.result', { created, failed })),
         h('button', {
           type: 'button', class: 'button button--ghost', id: 'users-import-download',
-          onclick: () => download('import-results.csv', ['line,userPrincipalName,result',
-            ...items.map((x) => [x.line, x.upn, x.done || x.error].map(csvCell).join(','))].join('\n')),
+          onclick: () => downloadCsv('import-results.csv', 'line,userPrincipalName,result',
+            items.map((x) => [x.line, x.upn, x.done || x.error])),
         }, t('users.import.download')));
       file.disabled = false;
     });

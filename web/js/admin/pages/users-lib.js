@@ -4,7 +4,7 @@
 // per-user MFA state badge, $batch in chunks of 20, and mapping a server
 // error to the form field it is about.
 import { t } from '/js/i18n.js';
-import { h } from '/js/admin/ui.js';
+import { errorText, h, readText } from '/js/admin/ui.js';
 import { post } from '/js/admin/api.js';
 
 export const STATES = ['disabled', 'enabled', 'enforced'];
@@ -82,6 +82,29 @@ export function csvColumns(header, names, required) {
   }
   if (!(required in index)) return { index, error: t('users.csv.noColumn', { name: required }) };
   return { index, error: '' };
+}
+
+// Read a CSV file chosen by the admin (at most 4 MiB): a header row with
+// the columns of names (see csvColumns; "upn" required, and each key of
+// needed: { key: header name shown }) and 1..maxRows rows. Returns
+// { rows, index } or { problem } (a message to show).
+export async function readCsvFile(file, names, maxRows, needed = {}) {
+  let text;
+  try {
+    text = await readText(file, 4 * 1024 * 1024);
+  } catch (e) {
+    return { problem: errorText(e) };
+  }
+  const { rows, error } = parseCsv(text);
+  if (error) return { problem: error };
+  if (rows.length < 2) return { problem: t('users.import.empty') };
+  if (rows.length - 1 > maxRows) return { problem: t('users.import.tooMany', { max: maxRows }) };
+  const cols = csvColumns(rows[0].fields, names, 'upn');
+  for (const [key, name] of Object.entries(needed)) {
+    if (!(key in cols.index)) return { problem: t('users.csv.noColumn', { name }) };
+  }
+  if (cols.error) return { problem: cols.error };
+  return { rows, index: cols.index };
 }
 
 // A random password: 20 characters without look-alikes (0/O, 1/l/I), as
@@ -194,6 +217,12 @@ export function download(name, text, type = 'text/csv') {
 export function csvCell(v) {
   const s = String(v === undefined || v === null ? '' : v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+// Offer a CSV file of results: the header line, then one line a row
+// (an array of cells).
+export function downloadCsv(name, header, rows) {
+  download(name, [header, ...rows.map((cells) => cells.map(csvCell).join(','))].join('\n'));
 }
 
 // Debounce fn by ms.
