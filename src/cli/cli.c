@@ -65,13 +65,17 @@ static const struct cli_cmd commands[] = {
 	 "remove a member from a group", NULL},
 	{"group members", cli_group_members, "GROUP [--transitive]",
 	 "list a group's members (--transitive: through nested groups)", NULL},
-	{"init", cli_init, "[--domain DOMAIN] [--admin UPN]",
+	{"init", cli_init, "[--domain DOMAIN] [--admin UPN] [--no-security-defaults]",
 	 "create the data directory, database, master key, first tenant and a Global Administrator",
 	 "  Creates DATA (default ./data) with tollgate.db and master.key (mode 0600),\n"
 	 "  the tenant named by --tenant (default \"default\") and a Global Administrator\n"
 	 "  (default admin@DOMAIN) whose one-time password is printed once.\n"
 	 "  --domain   the tenant's domain (default TENANT.tollgate.local)\n"
-	 "  --admin    the administrator's user principal name\n"},
+	 "  --admin    the administrator's user principal name\n"
+	 "  Security defaults are turned on, as Entra does for new tenants: everyone\n"
+	 "  registers for MFA, administrators and the admin portal ask for it every\n"
+	 "  time, legacy authentication is blocked. --no-security-defaults leaves them\n"
+	 "  off (per-user MFA or Conditional Access instead).\n"},
 	{"key rotate", cli_key_rotate, "[--reseal-only]",
 	 "add a master key generation and re-seal every secret under it",
 	 "  Older generations stay in the key file, so reads keep working throughout.\n"

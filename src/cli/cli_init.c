@@ -24,9 +24,11 @@
 int cli_init(struct cli *c, int argc, char **argv)
 {
 	const char *domain = NULL, *admin = NULL;
+	bool no_sd = false;
 	struct cli_opt opts[] = {
 		{"--domain", OPT_STR, &domain},
 		{"--admin", OPT_STR, &admin},
+		{"--no-security-defaults", OPT_FLAG, &no_sd},
 		{NULL, OPT_FLAG, NULL},
 	};
 	int np;
@@ -77,14 +79,18 @@ int cli_init(struct cli *c, int argc, char **argv)
 	struct tg_user u;
 	if (svc_user_create(&c->sv, &t, &in, &u) ||
 	    svc_role_assign(&c->sv, &t, u.upn, ROLE_ID_GLOBAL_ADMIN, true) ||
-	    svc_app_ensure_builtin(&c->sv, &t, NULL)) {
+	    svc_app_ensure_builtin(&c->sv, &t, NULL) ||
+	    /* as Entra does for new tenants: MFA registration for everyone,
+	     * MFA at every sign-in for administrators and for the admin portal */
+	    (!no_sd && svc_security_defaults_set(&c->sv, &t, true, false, NULL))) {
 		tg_wipe(pw, sizeof pw);
 		goto undo;
 	}
 	if (c->json) {
-		json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s}", "dataDirectory", dir,
+		json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "dataDirectory", dir,
 		                      "tenant", t.name, "tenantId", t.id,
-		                      "userPrincipalName", u.upn, "oneTimePassword", pw);
+		                      "userPrincipalName", u.upn, "oneTimePassword", pw,
+		                      "securityDefaults", !no_sd);
 		tg_wipe(pw, sizeof pw);
 		return cli_print_json(j);
 	}
@@ -92,8 +98,11 @@ int cli_init(struct cli *c, int argc, char **argv)
 	       "  tenant:               %s (%s)\n"
 	       "  Global Administrator: %s\n"
 	       "  one-time password:    %s\n"
+	       "  security defaults:    %s\n"
 	       "The password is shown only now; it must be changed at the first sign-in.\n",
-	       dir, t.name, t.id, u.upn, pw);
+	       dir, t.name, t.id, u.upn, pw,
+	       no_sd ? "off (--no-security-defaults)" :
+	               "on (everyone registers for MFA; administrators and the admin portal ask for it every time)");
 	tg_wipe(pw, sizeof pw);
 	return EXIT_OK;
 undo:

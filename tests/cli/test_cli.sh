@@ -14,6 +14,14 @@ out_has "one-time password:"
 [ "$(stat -c %a "$D/master.key")" = 600 ] && ok || fail "master.key is not 0600"
 [ "$(stat -c %a "$D/tollgate.db")" = 600 ] && ok || fail "tollgate.db is not 0600"
 [ "$(stat -c %a "$D")" = 700 ] && ok || fail "data dir is not 0700"
+out_has "security defaults:    on"
+# security defaults are on for a new tenant, as in Entra; opting out works
+expect 0 "security defaults on after init" -- tg security-defaults show
+out_has "security defaults: enabled"
+expect 0 "init without security defaults" -- "$TOLLGATE" --data "$TMP/nosd" --json init --no-security-defaults
+out_has '"securityDefaults": false'
+expect 0 "security defaults off" -- "$TOLLGATE" --data "$TMP/nosd" security-defaults show
+out_has "security defaults: disabled"
 expect 1 "init twice refused" -- tg init
 err_has "already initialized"
 expect 0 "admin is Global Administrator" -- tg --json user show admin@contoso.test

@@ -12,7 +12,7 @@ tg() { "$TOLLGATE" --data "$D" "$@"; }
 json_get() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
 
 # --- set-up -------------------------------------------------------------
-expect 0 "init" -- tg init --domain contoso.test
+expect 0 "init" -- tg init --domain contoso.test --no-security-defaults
 expect 0 "alice" -- tg user add alice@contoso.test --name Alice
 expect 0 "bob" -- tg user add bob@contoso.test --name Bob
 expect 0 "group" -- tg group add finance

@@ -12,7 +12,8 @@
 . "$TG_TEST_SRCDIR/tests/lib.sh"
 . "$TG_TEST_SRCDIR/tests/http/graph_lib.sh"
 
-tg init --domain contoso.test >/dev/null || exit 1
+# security defaults off: this test sets per-user MFA and policies itself
+tg init --domain contoso.test --no-security-defaults >/dev/null || exit 1
 
 read -r GRW_ID GRW_SECRET <<< "$(newapp grw Group.ReadWrite.All)"
 read -r GRO_ID GRO_SECRET <<< "$(newapp gro Group.Read.All)"

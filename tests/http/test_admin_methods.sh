@@ -21,7 +21,8 @@ OFFICE=e37fc753-ff3b-4958-9484-eaa9425c82bc
 EMAIL=3ddfcfc8-9383-446f-83cc-3ab9be4be18f
 PASSWORD=28c10230-6103-485e-b985-444c60001490
 
-tg init --domain contoso.test >/dev/null || exit 1
+# security defaults off: this test sets per-user MFA and policies itself
+tg init --domain contoso.test --no-security-defaults >/dev/null || exit 1
 read -r RW_ID RW_SECRET <<< "$(newapp rw Policy.ReadWrite.AuthenticationMethod)"
 read -r RO_ID RO_SECRET <<< "$(newapp ro Policy.Read.All)"
 read -r NO_ID NO_SECRET <<< "$(newapp none User.ReadWrite.All)"

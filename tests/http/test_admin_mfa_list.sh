@@ -8,7 +8,8 @@
 . "$TG_TEST_SRCDIR/tests/lib.sh"
 . "$TG_TEST_SRCDIR/tests/http/graph_lib.sh"
 
-tg init --domain contoso.test >/dev/null || exit 1
+# security defaults off: this test sets per-user MFA and policies itself
+tg init --domain contoso.test --no-security-defaults >/dev/null || exit 1
 read -r RO_ID RO_SECRET <<< "$(newapp ro User.Read.All)"
 read -r NO_ID NO_SECRET <<< "$(newapp none AuditLog.Read.All)"
 
