@@ -229,3 +229,22 @@ unsigned phone_channels(enum phone_type t, const char *canonical)
 		ch &= ~(unsigned)PHONE_CHANNEL_SMS;
 	return ch;
 }
+
+int phone_mask(const char *in, char out[PHONE_SIZE])
+{
+	out[0] = '\0';
+	if (!in || !phone_is_canonical(in))
+		return TG_ERR_INVALID;
+	size_t n = strlen(in);
+	const char *sp = strchr(in, ' ');
+	const char *x = strchr(in, 'x');
+	size_t num_end = x ? (size_t)(x - in) : n;   /* the number's last digit + 1 */
+	size_t start = (size_t)(sp - in) + 1;
+	for (size_t i = 0; i < n; i++) {
+		char c = in[i];
+		bool keep = i < start || c < '0' || c > '9' || (i < num_end && i + 2 >= num_end);
+		out[i] = keep ? c : 'X';
+	}
+	out[n] = '\0';
+	return TG_OK;
+}

@@ -47,6 +47,11 @@ bool phone_is_canonical(const char *s);
 
 /* true when a canonical number carries an extension. */
 bool phone_has_extension(const char *canonical);
+/* A canonical number masked for readers who may not see it whole: the
+ * country code and the last two digits of the number stay, every other
+ * digit (the extension's too) becomes 'X': "+46 701234567x12" ->
+ * "+46 XXXXXXX67xXX". TG_ERR_INVALID when in is not canonical (out = ""). */
+int phone_mask(const char *in, char out[PHONE_SIZE]);
 
 /* "mobile", "alternateMobile", "office" (Graph phoneType values), or NULL. */
 const char *phone_type_name(enum phone_type t);

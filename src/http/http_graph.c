@@ -125,6 +125,16 @@ static const struct graph_rule graph_rules[GRAPH_OP_COUNT_] = {
 	[GRAPH_OP_ROLE_WRITE] = {
 		{GA, {ROLE_ID_PRIV_ROLE_ADMIN, SCOPE_ANY}, {NULL, SCOPE_ANY}},
 		{"RoleManagement.ReadWrite.Directory", NULL}},
+	/* entra.md §1.3: an Authentication Administrator "cannot manage
+	 * hardware OATH tokens" (require re-register still deactivates them) */
+	[GRAPH_OP_HW_TOKEN_WRITE] = {
+		{GA, {ROLE_ID_PRIV_AUTH_ADMIN, SCOPE_ANY}, {NULL, SCOPE_ANY}},
+		{"Policy.ReadWrite.AuthenticationMethod", NULL}},
+	/* entra.md §4.1: an Authentication Administrator sees masked phone
+	 * numbers; so does everyone else who reads methods without this row */
+	[GRAPH_OP_PHONE_READ_FULL] = {
+		{GA, {ROLE_ID_PRIV_AUTH_ADMIN, SCOPE_ANY}, {NULL, SCOPE_ANY}},
+		{"Policy.Read.All", "Policy.ReadWrite.AuthenticationMethod", NULL}},
 };
 
 /* ---- authentication ----------------------------------------------------- */

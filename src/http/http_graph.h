@@ -53,6 +53,8 @@ enum graph_op {
 	GRAPH_OP_GROUP_MEMBER_WRITE,       /* target: User Admin only for non-admin members */
 	GRAPH_OP_ROLE_READ,                /* directory roles and their members */
 	GRAPH_OP_ROLE_WRITE,               /* assign and remove directory roles */
+	GRAPH_OP_HW_TOKEN_WRITE,           /* remove a user's hardware OATH token */
+	GRAPH_OP_PHONE_READ_FULL,          /* see phone numbers unmasked */
 	GRAPH_OP_COUNT_
 };
 

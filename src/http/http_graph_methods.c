@@ -203,7 +203,12 @@ static json_t *method_json(struct graph_call *g, const struct store_method *m)
 		const char *ty = phone_type_name((enum phone_type)m->phone_type);
 		set_type(o, "phone");
 		json_object_set_new(o, "id", json_string(graph_id(m)));
-		json_object_set_new(o, "phoneNumber", json_string(m->detail));
+		/* masked for readers who may not see numbers whole (entra.md §4.1) */
+		char masked[PHONE_SIZE];
+		bool full = http_graph_allowed(g, GRAPH_OP_PHONE_READ_FULL, NULL);
+		if (!full && phone_mask(m->detail, masked) != TG_OK)
+			tg_strlcpy(masked, "+X XXXXXXXX", sizeof masked);
+		json_object_set_new(o, "phoneNumber", json_string(full ? m->detail : masked));
 		json_object_set_new(o, "phoneType", json_string(ty ? ty : "mobile"));
 		/* Tollgate has no SMS sign-in (SMS as the first factor) */
 		json_object_set_new(o, "smsSignInState", json_string("notSupported"));
@@ -571,7 +576,11 @@ int http_graph_methods(struct http_req *r)
 	} else if (strcmp(r->method, "PATCH") == 0) {
 		e = update_phone(r, &g, &u, m);
 	} else {
-		/* DELETE; a hardware token goes back to the inventory unassigned */
+		/* DELETE; a hardware token goes back to the inventory unassigned,
+		 * by those who may manage hardware tokens only */
+		if (strcmp(m->kind, STORE_KIND_HARDWARE_OATH) == 0 &&
+		    !http_graph_require(r, &g, GRAPH_OP_HW_TOKEN_WRITE, &u))
+			goto out;
 		if ((e = svc_method_delete(&g.c->auth, g.t, u.id, m->id)))
 			e = reply_svc_err(r, &g, e, NULL, mp.id);
 		else

@@ -156,11 +156,26 @@ static void types_and_channels(void)
 	CHECK_STR(phone_channel_name(PHONE_CHANNEL_VOICE), "voice");
 }
 
+static void masks(void)
+{
+	char out[PHONE_SIZE];
+	CHECK_OK(phone_mask("+46 701234567", out));
+	CHECK_STR(out, "+46 XXXXXXX67");
+	CHECK_OK(phone_mask("+1 5555551234x123", out));
+	CHECK_STR(out, "+1 XXXXXXXX34xXXX");
+	CHECK_OK(phone_mask("+358 40123", out));
+	CHECK_STR(out, "+358 XXX23");
+	CHECK_INT(phone_mask("0701234567", out), TG_ERR_INVALID);
+	CHECK_STR(out, "");
+	CHECK_INT(phone_mask(NULL, out), TG_ERR_INVALID);
+}
+
 int main(void)
 {
 	TEST(normalises_good_numbers);
 	TEST(refuses_bad_numbers);
 	TEST(canonical_form);
 	TEST(types_and_channels);
+	TEST(masks);
 	return tg_test_done();
 }

@@ -300,6 +300,26 @@ status 201 "Privileged Authentication Administrator adds for an admin"
 req "$GAIL" DELETE "/v1.0/users/adam@contoso.test/authentication/emailMethods/$EMAIL"
 status 204 "Global Administrator deletes an admin's method"
 
+# ---- masked phone numbers, hardware tokens (entra.md §4.1, §1.3) ----
+req "$HELEN" GET "$A/phoneMethods"
+status 200 "Authentication Administrator reads phones"
+body_has '"phoneNumber":"+46 XXXXXXX99"'
+body_lacks '709999999'
+req "$GWEN" GET "$A/methods"
+status 200 "Global Reader reads methods"
+body_lacks '709999999'
+req "$PAM" GET "$A/phoneMethods"
+body_has '"phoneNumber":"+46 709999999"'
+req "$GAIL" GET "$A/phoneMethods"
+body_has '"phoneNumber":"+46 709999999"'
+req "$RO" GET "$A/phoneMethods"
+body_has '"phoneNumber":"+46 709999999"'
+req "$HELEN" DELETE "/beta/users/alice@contoso.test/authentication/hardwareOathMethods/$HW"
+status 403 "Authentication Administrator cannot manage hardware tokens"
+body_has '"code":"Authorization_RequestDenied"'
+req "$RO" GET "/beta/users/alice@contoso.test/authentication/hardwareOathMethods/$HW"
+status 200 "the token is still there"
+
 # ---- delete each kind ----
 req "$RW" DELETE "$A/phoneMethods/$OFFICE"
 status 204 "delete the office phone"
