@@ -4,7 +4,10 @@
  * same Authorization (so the same principal and the same authorization
  * table), answered into memory (struct http_capture) and collected as
  * {"responses": [{"id", "status", "headers", "body"}…]}, in request order.
- * dependsOn is accepted but requests always run in order. */
+ * Requests run in the order given; dependsOn may name only requests that
+ * come before (ids are unique), and a request whose dependency failed
+ * (status >= 400, or itself 424) is answered 424 without running, as
+ * Graph does. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +28,7 @@ static const struct json_member item_members[] = {
 	{"url", JSON_MEMBER_READ},
 	{"headers", JSON_MEMBER_IGNORED},
 	{"body", JSON_MEMBER_IGNORED},
-	{"dependsOn", JSON_MEMBER_IGNORED},
+	{"dependsOn", JSON_MEMBER_READ},
 	{NULL, JSON_MEMBER_READ},
 };
 
@@ -154,6 +157,24 @@ static json_t *run_one(struct http_req *outer, const char *tenant, const char *v
 	return o;
 }
 
+/* The id of a dependency of it that failed (its answer, in done, has a
+ * status >= 400), or NULL. Dependencies come before it (checked). */
+static const char *failed_dependency(const json_t *it, const json_t *reqs, const json_t *done)
+{
+	const json_t *deps = json_object_get(it, "dependsOn");
+	size_t d, k;
+	const json_t *dep, *ans;
+	json_array_foreach(deps, d, dep) {
+		json_array_foreach(done, k, ans) {
+			const char *aid = json_string_value(json_object_get(json_array_get(reqs, k), "id"));
+			if (aid && strcmp(aid, json_string_value(dep)) == 0 &&
+			    json_integer_value(json_object_get(ans, "status")) >= 400)
+				return aid;
+		}
+	}
+	return NULL;
+}
+
 int http_graph_batch(struct http_req *r)
 {
 	struct graph_call g;
@@ -201,6 +222,39 @@ int http_graph_batch(struct http_req *r)
 			e = http_graph_reply_json_err(r, &err);
 			goto out;
 		}
+		/* ids unique; dependsOn: ids of requests before this one */
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(id, json_string_value(json_object_get(json_array_get(reqs, k), "id"))) == 0) {
+				json_fail(&err, &p, "id \"%.64s\" is used twice", id);
+				e = http_graph_reply_json_err(r, &err);
+				goto out;
+			}
+		const json_t *deps = json_object_get(it, "dependsOn");
+		if (deps && !json_is_null(deps)) {
+			size_t m3 = json_path_push_key(&p, "dependsOn");
+			if (!json_is_array(deps) || json_array_size(deps) > BATCH_MAX) {
+				json_fail(&err, &p, "must be an array of request ids");
+				e = http_graph_reply_json_err(r, &err);
+				goto out;
+			}
+			size_t d;
+			const json_t *dep;
+			json_array_foreach(deps, d, dep) {
+				size_t m4 = json_path_push_index(&p, d);
+				bool before = false;
+				for (size_t k = 0; json_is_string(dep) && k < i; k++)
+					before |= strcmp(json_string_value(dep), json_string_value(
+						json_object_get(json_array_get(reqs, k), "id"))) == 0;
+				if (!before) {
+					json_fail(&err, &p, "must be the id of a request that comes before this one "
+					          "(requests run in the order given)");
+					e = http_graph_reply_json_err(r, &err);
+					goto out;
+				}
+				json_path_pop(&p, m4);
+			}
+			json_path_pop(&p, m3);
+		}
 		json_path_pop(&p, m2);
 		json_path_pop(&p, m);
 	}
@@ -216,8 +270,15 @@ int http_graph_batch(struct http_req *r)
 	const char *ver = strncmp(rest, "/beta/", 6) == 0 ? "beta" : "v1.0";
 	json_t *out_arr = json_array();
 	json_array_foreach(reqs, i, it) {
-		json_array_append_new(out_arr, run_one(r, tenant, ver,
-			json_string_value(json_object_get(it, "id")),
+		const char *id = json_string_value(json_object_get(it, "id"));
+		const char *failed = failed_dependency(it, reqs, out_arr);
+		if (failed) {
+			char msg[200];
+			snprintf(msg, sizeof msg, "The request it depends on (\"%.64s\") failed.", failed);
+			json_array_append_new(out_arr, item_error(id, 424, "Request_FailedDependency", msg));
+			continue;
+		}
+		json_array_append_new(out_arr, run_one(r, tenant, ver, id,
 			json_string_value(json_object_get(it, "method")),
 			json_string_value(json_object_get(it, "url")), json_object_get(it, "body")));
 	}

@@ -272,6 +272,37 @@ body_has 'requests'
 req "$RW" POST '/v1.0/$batch' -H "$CT" -d '{"requests":[{"id":"1","url":"/users"}]}'
 status 400 "batch item without method"
 body_has 'requests[0]'
+# dependsOn: a failed dependency answers 424 without running, in a chain
+cat > "$TMP/dep.json" <<'JSON'
+{"requests": [
+ {"id": "a", "method": "GET", "url": "/users/ghost@contoso.test"},
+ {"id": "b", "method": "PATCH", "url": "/users/u00005@contoso.test", "dependsOn": ["a"],
+  "headers": {"Content-Type": "application/json"}, "body": {"displayName": "Never"}},
+ {"id": "c", "method": "GET", "url": "/users/u00005@contoso.test", "dependsOn": ["b"]},
+ {"id": "d", "method": "PATCH", "url": "/users/u00006@contoso.test",
+  "headers": {"Content-Type": "application/json"}, "body": {"displayName": "Ran"}},
+ {"id": "e", "method": "GET", "url": "/users/u00006@contoso.test", "dependsOn": ["d"]}
+]}
+JSON
+req "$RW" POST '/v1.0/$batch' -H "$CT" --data-binary @"$TMP/dep.json"
+status 200 "batch with dependsOn"
+same "$(json responses.0.status < "$TMP/body")" 404 "the dependency fails"
+same "$(json responses.1.status < "$TMP/body")" 424 "its dependant is not run"
+same "$(json responses.1.body.error.code < "$TMP/body")" Request_FailedDependency "424 code"
+same "$(json responses.2.status < "$TMP/body")" 424 "nor the dependant's dependant"
+same "$(json responses.4.status < "$TMP/body")" 200 "a met dependency runs"
+same "$(json responses.4.body.displayName < "$TMP/body")" Ran "after the change it depends on"
+req "$RO" GET /v1.0/users/u00005@contoso.test
+body_lacks '"displayName":"Never"'
+req "$RW" POST '/v1.0/$batch' -H "$CT" -d '{"requests":[{"id":"1","method":"GET","url":"/users","dependsOn":["2"]},{"id":"2","method":"GET","url":"/users"}]}'
+status 400 "dependsOn a later request"
+body_has 'requests[0].dependsOn[0]'
+req "$RW" POST '/v1.0/$batch' -H "$CT" -d '{"requests":[{"id":"1","method":"GET","url":"/users"},{"id":"1","method":"GET","url":"/users"}]}'
+status 400 "an id twice"
+body_has 'used twice'
+req "$RW" POST '/v1.0/$batch' -H "$CT" -d '{"requests":[{"id":"1","method":"GET","url":"/users"},{"id":"2","method":"GET","url":"/users","dependsOn":"1"}]}'
+status 400 "dependsOn not an array"
+body_has 'requests[1].dependsOn'
 
 # ---- delete ----
 req "$RW" DELETE /v1.0/users/alice@contoso.test
