@@ -68,14 +68,14 @@ void http_oidc_end(struct oidc_call *oc)
 }
 
 /* JSON with Pragma: no-cache (http_reply_queue adds Cache-Control:
- * no-store) and Access-Control-Allow-Origin: *, since single-page apps
- * call the token, revocation and introspection endpoints from their own
- * origin — without cookies, so no credentials are exposed. */
+ * no-store). Access-Control-Allow-Origin comes from the route table: the
+ * token, userinfo, revocation and introspection routes are HTTP_CORS,
+ * since single-page apps call them from their own origin — without
+ * cookies, so no credentials are exposed. */
 static struct MHD_Response *no_store_json(const json_t *j, size_t *len)
 {
 	struct MHD_Response *resp = http_json_response(j, len);
-	if (resp && (MHD_add_response_header(resp, "Pragma", "no-cache") != MHD_YES ||
-	             MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*") != MHD_YES)) {
+	if (resp && MHD_add_response_header(resp, "Pragma", "no-cache") != MHD_YES) {
 		MHD_destroy_response(resp);
 		resp = NULL;
 	}
@@ -215,9 +215,9 @@ static int reply_public_json_take(struct http_req *r, json_t *j)
 	size_t len = 0;
 	struct MHD_Response *resp = http_json_response(j, &len);
 	json_decref(j);
-	if (resp && (MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
-	                                     "public, max-age=300") != MHD_YES ||
-	             MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*") != MHD_YES)) {
+	/* Access-Control-Allow-Origin: the routes are HTTP_CORS */
+	if (resp && MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
+	                                    "public, max-age=300") != MHD_YES) {
 		MHD_destroy_response(resp);
 		resp = NULL;
 	}

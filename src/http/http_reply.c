@@ -91,6 +91,12 @@ static bool add_headers(const struct http_req *r, struct MHD_Response *resp)
 	if (!MHD_get_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL))
 		ok &= MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL,
 		                              "no-store") == MHD_YES;
+	/* routes any origin may call (HTTP_CORS): no cookie is involved */
+	if (r->cors)
+		ok &= MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*") == MHD_YES &&
+		      MHD_add_response_header(resp, "Access-Control-Expose-Headers",
+		                              "request-id, client-request-id, WWW-Authenticate") ==
+		              MHD_YES;
 	/* Graph sends both ids on every response. */
 	ok &= MHD_add_response_header(resp, "request-id", r->request_id) == MHD_YES;
 	ok &= MHD_add_response_header(resp, "client-request-id",

@@ -58,6 +58,7 @@ struct http_req {
 	bool too_large;               /* body exceeded max_body */
 	size_t discarded;             /* body bytes dropped after too_large */
 	bool replied;                 /* a response was queued */
+	bool cors;                    /* the route allows any origin (HTTP_CORS) */
 	unsigned status;              /* status of the queued response */
 	size_t resp_bytes;            /* body bytes of the queued response */
 

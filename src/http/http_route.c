@@ -11,105 +11,105 @@
 #include "http/http_route.h"
 
 static const struct http_route routes[] = {
-	/* path        method  match              auth            handler */
-	{"/",          "GET",  HTTP_MATCH_ASSET,  HTTP_AUTH_NONE, http_static_get},
-	{HTTP_ROUTE_TENANT "admin/", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_admin_page},
-	{HTTP_ROUTE_TENANT "api/signin/begin", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_begin},
-	{HTTP_ROUTE_TENANT "api/signin/change-password", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_change_password},
-	{HTTP_ROUTE_TENANT "api/signin/password", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_password},
-	{HTTP_ROUTE_TENANT "api/signin/register/activate", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_register_activate},
-	{HTTP_ROUTE_TENANT "api/signin/register/app", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_register_app},
-	{HTTP_ROUTE_TENANT "api/signin/register/confirm", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_register_confirm},
-	{HTTP_ROUTE_TENANT "api/signin/register/contact", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_register_contact},
-	{HTTP_ROUTE_TENANT "api/signin/send", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_send},
-	{HTTP_ROUTE_TENANT "api/signin/skip", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_skip},
-	{HTTP_ROUTE_TENANT "api/signin/state", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_state},
-	{HTTP_ROUTE_TENANT "api/signin/verify", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_verify},
-	{HTTP_ROUTE_TENANT "beta/$batch", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_batch},
-	{HTTP_ROUTE_TENANT "beta/auditLogs/signIns", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_signins},
-	{HTTP_ROUTE_TENANT "beta/auditLogs/signIns/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_signins},
-	{HTTP_ROUTE_TENANT "beta/users/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_user_requirements},
-	{HTTP_ROUTE_TENANT "beta/users/", "PATCH", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_user_requirements},
-	{HTTP_ROUTE_TENANT "beta/users/*/authentication/hardwareOathMethods", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_methods},
-	{HTTP_ROUTE_TENANT "beta/users/*/authentication/hardwareOathMethods/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods},
-	{HTTP_ROUTE_TENANT "beta/users/*/authentication/hardwareOathMethods/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods},
-	{HTTP_ROUTE_TENANT "discovery/v2.0/keys", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_jwks},
-	{HTTP_ROUTE_TENANT "legacy/basic", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_legacy_basic},
-	{HTTP_ROUTE_TENANT "legacy/basic", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_legacy_basic},
-	{HTTP_ROUTE_TENANT "oauth2/v2.0/authorize", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_authorize},
-	{HTTP_ROUTE_TENANT "oauth2/v2.0/authorize", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_authorize},
-	{HTTP_ROUTE_TENANT "oauth2/v2.0/introspect", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_introspect},
-	{HTTP_ROUTE_TENANT "oauth2/v2.0/logout", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_logout},
-	{HTTP_ROUTE_TENANT "oauth2/v2.0/logout", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_logout},
-	{HTTP_ROUTE_TENANT "oauth2/v2.0/revoke", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_revoke},
-	{HTTP_ROUTE_TENANT "oauth2/v2.0/token", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_token},
-	{HTTP_ROUTE_TENANT "oauth2/v2.0/userinfo", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_userinfo},
-	{HTTP_ROUTE_TENANT "oauth2/v2.0/userinfo", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_userinfo},
-	{HTTP_ROUTE_TENANT "signin/", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_page},
-	{HTTP_ROUTE_TENANT "tollgate/v1/conditionalAccess/impact", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_ca_impact},
-	{HTTP_ROUTE_TENANT "tollgate/v1/conditionalAccess/templates/", "POST", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_ca_template},
-	{HTTP_ROUTE_TENANT "tollgate/v1/conditionalAccess/whatIf", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_ca_whatif},
-	{HTTP_ROUTE_TENANT "tollgate/v1/mfaServiceSettings", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_mfa_settings},
-	{HTTP_ROUTE_TENANT "tollgate/v1/mfaServiceSettings", "PATCH", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_mfa_settings},
-	{HTTP_ROUTE_TENANT "tollgate/v1/perUserMfa", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_per_user_mfa_list},
-	{HTTP_ROUTE_TENANT "tollgate/v1/perUserMfa/bulk", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_mfa_bulk},
-	{HTTP_ROUTE_TENANT "tollgate/v1/users/*/appPasswords", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_user_action},
-	{HTTP_ROUTE_TENANT "tollgate/v1/users/*/deleteAllAppPasswords", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_user_action},
-	{HTTP_ROUTE_TENANT "tollgate/v1/users/*/requireReregister", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_user_action},
-	{HTTP_ROUTE_TENANT "tollgate/v1/users/*/revokeMfaSessions", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_user_action},
-	{HTTP_ROUTE_TENANT "v1.0/$batch", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_batch},
-	{HTTP_ROUTE_TENANT "v1.0/auditLogs/directoryAudits", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_directory_audits},
-	{HTTP_ROUTE_TENANT "v1.0/directoryRoles", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_directory_roles},
-	{HTTP_ROUTE_TENANT "v1.0/directoryRoles(", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_directory_roles},
-	{HTTP_ROUTE_TENANT "v1.0/directoryRoles/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_directory_roles},
-	{HTTP_ROUTE_TENANT "v1.0/directoryRoles/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_directory_roles},
-	{HTTP_ROUTE_TENANT "v1.0/directoryRoles/", "POST", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_directory_roles},
-	{HTTP_ROUTE_TENANT "v1.0/groups", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_groups},
-	{HTTP_ROUTE_TENANT "v1.0/groups", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_groups},
-	{HTTP_ROUTE_TENANT "v1.0/groups/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_group_item},
-	{HTTP_ROUTE_TENANT "v1.0/groups/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_group_item},
-	{HTTP_ROUTE_TENANT "v1.0/groups/", "PATCH", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_group_item},
-	{HTTP_ROUTE_TENANT "v1.0/groups/", "POST", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_group_item},
-	{HTTP_ROUTE_TENANT "v1.0/identity/conditionalAccess/namedLocations", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_ca_locations},
-	{HTTP_ROUTE_TENANT "v1.0/identity/conditionalAccess/namedLocations", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_ca_locations},
-	{HTTP_ROUTE_TENANT "v1.0/identity/conditionalAccess/namedLocations/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_ca_locations},
-	{HTTP_ROUTE_TENANT "v1.0/identity/conditionalAccess/namedLocations/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_ca_locations},
-	{HTTP_ROUTE_TENANT "v1.0/identity/conditionalAccess/namedLocations/", "PATCH", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_ca_locations},
-	{HTTP_ROUTE_TENANT "v1.0/identity/conditionalAccess/policies", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_ca_policies},
-	{HTTP_ROUTE_TENANT "v1.0/identity/conditionalAccess/policies", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_ca_policies},
-	{HTTP_ROUTE_TENANT "v1.0/identity/conditionalAccess/policies/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_ca_policies},
-	{HTTP_ROUTE_TENANT "v1.0/identity/conditionalAccess/policies/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_ca_policies},
-	{HTTP_ROUTE_TENANT "v1.0/identity/conditionalAccess/policies/", "PATCH", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_ca_policies},
-	{HTTP_ROUTE_TENANT "v1.0/policies/identitySecurityDefaultsEnforcementPolicy", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_security_defaults},
-	{HTTP_ROUTE_TENANT "v1.0/policies/identitySecurityDefaultsEnforcementPolicy", "PATCH", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_security_defaults},
-	{HTTP_ROUTE_TENANT "v1.0/users", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_users_list},
-	{HTTP_ROUTE_TENANT "v1.0/users", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_users_create},
-	{HTTP_ROUTE_TENANT "v1.0/users/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_user_item},
-	{HTTP_ROUTE_TENANT "v1.0/users/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_user_item},
-	{HTTP_ROUTE_TENANT "v1.0/users/", "PATCH", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_user_item},
-	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/emailMethods", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_methods},
-	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/emailMethods", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_methods},
-	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/emailMethods/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods},
-	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/emailMethods/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods},
-	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/hardwareOathMethods", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_methods},
-	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/hardwareOathMethods/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods},
-	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/hardwareOathMethods/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods},
-	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/methods", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_methods},
-	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/methods/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods},
-	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/phoneMethods", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_methods},
-	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/phoneMethods", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_methods},
-	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/phoneMethods/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods},
-	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/phoneMethods/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods},
-	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/phoneMethods/", "PATCH", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods},
-	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/softwareOathMethods", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_methods},
-	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/softwareOathMethods/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods},
-	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/softwareOathMethods/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods},
-	{HTTP_ROUTE_TENANT "v1.0/users/*/memberOf", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_user_member_of},
-	{HTTP_ROUTE_TENANT "v1.0/users/*/revokeSignInSessions", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_user_action},
-	{HTTP_ROUTE_TENANT "v1.0/users/*/transitiveMemberOf", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_user_member_of},
-	{HTTP_ROUTE_TENANT "v2.0/.well-known/openid-configuration", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_discovery},
-	{"/healthz",   "GET",  HTTP_MATCH_EXACT,  HTTP_AUTH_NONE, http_health_live},
-	{"/readyz",    "GET",  HTTP_MATCH_EXACT,  HTTP_AUTH_NONE, http_health_ready},
+	/* path        method  match              auth            handler  cors */
+	{"/",          "GET",  HTTP_MATCH_ASSET,  HTTP_AUTH_NONE, http_static_get, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "admin/", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_admin_page, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "api/signin/begin", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_begin, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "api/signin/change-password", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_change_password, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "api/signin/password", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_password, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "api/signin/register/activate", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_register_activate, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "api/signin/register/app", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_register_app, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "api/signin/register/confirm", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_register_confirm, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "api/signin/register/contact", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_register_contact, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "api/signin/send", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_send, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "api/signin/skip", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_skip, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "api/signin/state", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_state, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "api/signin/verify", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_verify, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "beta/$batch", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_batch, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "beta/auditLogs/signIns", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_signins, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "beta/auditLogs/signIns/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_signins, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "beta/users/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_user_requirements, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "beta/users/", "PATCH", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_user_requirements, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "beta/users/*/authentication/hardwareOathMethods", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_methods, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "beta/users/*/authentication/hardwareOathMethods/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "beta/users/*/authentication/hardwareOathMethods/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "discovery/v2.0/keys", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_jwks, HTTP_CORS},
+	{HTTP_ROUTE_TENANT "legacy/basic", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_legacy_basic, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "legacy/basic", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_legacy_basic, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "oauth2/v2.0/authorize", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_authorize, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "oauth2/v2.0/authorize", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_authorize, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "oauth2/v2.0/introspect", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_introspect, HTTP_CORS},
+	{HTTP_ROUTE_TENANT "oauth2/v2.0/logout", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_logout, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "oauth2/v2.0/logout", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_logout, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "oauth2/v2.0/revoke", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_revoke, HTTP_CORS},
+	{HTTP_ROUTE_TENANT "oauth2/v2.0/token", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_token, HTTP_CORS},
+	{HTTP_ROUTE_TENANT "oauth2/v2.0/userinfo", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_userinfo, HTTP_CORS},
+	{HTTP_ROUTE_TENANT "oauth2/v2.0/userinfo", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_userinfo, HTTP_CORS},
+	{HTTP_ROUTE_TENANT "signin/", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_signin_page, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "tollgate/v1/conditionalAccess/impact", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_ca_impact, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "tollgate/v1/conditionalAccess/templates/", "POST", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_ca_template, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "tollgate/v1/conditionalAccess/whatIf", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_ca_whatif, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "tollgate/v1/mfaServiceSettings", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_mfa_settings, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "tollgate/v1/mfaServiceSettings", "PATCH", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_mfa_settings, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "tollgate/v1/perUserMfa", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_per_user_mfa_list, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "tollgate/v1/perUserMfa/bulk", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_mfa_bulk, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "tollgate/v1/users/*/appPasswords", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_user_action, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "tollgate/v1/users/*/deleteAllAppPasswords", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_user_action, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "tollgate/v1/users/*/requireReregister", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_user_action, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "tollgate/v1/users/*/revokeMfaSessions", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_user_action, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/$batch", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_batch, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/auditLogs/directoryAudits", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_directory_audits, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/directoryRoles", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_directory_roles, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/directoryRoles(", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_directory_roles, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/directoryRoles/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_directory_roles, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/directoryRoles/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_directory_roles, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/directoryRoles/", "POST", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_directory_roles, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/groups", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_groups, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/groups", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_groups, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/groups/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_group_item, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/groups/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_group_item, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/groups/", "PATCH", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_group_item, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/groups/", "POST", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_group_item, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/identity/conditionalAccess/namedLocations", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_ca_locations, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/identity/conditionalAccess/namedLocations", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_ca_locations, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/identity/conditionalAccess/namedLocations/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_ca_locations, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/identity/conditionalAccess/namedLocations/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_ca_locations, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/identity/conditionalAccess/namedLocations/", "PATCH", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_ca_locations, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/identity/conditionalAccess/policies", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_ca_policies, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/identity/conditionalAccess/policies", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_ca_policies, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/identity/conditionalAccess/policies/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_ca_policies, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/identity/conditionalAccess/policies/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_ca_policies, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/identity/conditionalAccess/policies/", "PATCH", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_ca_policies, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/policies/identitySecurityDefaultsEnforcementPolicy", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_security_defaults, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/policies/identitySecurityDefaultsEnforcementPolicy", "PATCH", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_security_defaults, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/users", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_users_list, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/users", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_users_create, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/users/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_user_item, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/users/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_user_item, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/users/", "PATCH", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_user_item, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/emailMethods", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_methods, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/emailMethods", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_methods, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/emailMethods/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/emailMethods/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/hardwareOathMethods", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_methods, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/hardwareOathMethods/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/hardwareOathMethods/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/methods", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_methods, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/methods/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/phoneMethods", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_methods, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/phoneMethods", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_methods, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/phoneMethods/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/phoneMethods/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/phoneMethods/", "PATCH", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/softwareOathMethods", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_methods, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/softwareOathMethods/", "DELETE", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/authentication/softwareOathMethods/", "GET", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_methods, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/memberOf", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_user_member_of, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/revokeSignInSessions", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_user_action, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v1.0/users/*/transitiveMemberOf", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_user_member_of, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "v2.0/.well-known/openid-configuration", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_oidc_discovery, HTTP_CORS},
+	{"/healthz",   "GET",  HTTP_MATCH_EXACT,  HTTP_AUTH_NONE, http_health_live, HTTP_SAME_ORIGIN},
+	{"/readyz",    "GET",  HTTP_MATCH_EXACT,  HTTP_AUTH_NONE, http_health_ready, HTTP_SAME_ORIGIN},
 };
 
 bool http_route_table_is_sorted(void)
@@ -217,6 +217,42 @@ static int reply_405(struct http_req *r, const struct http_route *best)
 	return http_reply_queue(r, 405, resp, len);
 }
 
+/* OPTIONS on a CORS route: the preflight answer (204, no body). */
+static int reply_preflight(struct http_req *r, const struct http_route *best)
+{
+	char methods[128] = "";
+	size_t used = 0;
+	for (size_t i = 0; i < TG_ARRAY_LEN(routes); i++) {
+		if (!same_spec(&routes[i], best) || !routes[i].cors)
+			continue;
+		int n = snprintf(methods + used, sizeof methods - used, "%s%s", used ? ", " : "",
+		                 routes[i].method);
+		if (n < 0 || (size_t)n >= sizeof methods - used)
+			break;
+		used += (size_t)n;
+	}
+	struct MHD_Response *resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	if (!resp)
+		return http_reply_queue(r, 500, NULL, 0);
+	bool ok = MHD_add_response_header(resp, "Access-Control-Allow-Methods", methods) == MHD_YES &&
+	          MHD_add_response_header(resp, "Access-Control-Allow-Headers",
+	                                  "Authorization, Content-Type") == MHD_YES &&
+	          MHD_add_response_header(resp, "Access-Control-Max-Age", "600") == MHD_YES;
+	if (!ok) {
+		MHD_destroy_response(resp);
+		return http_reply_queue(r, 500, NULL, 0);
+	}
+	return http_reply_queue(r, 204, resp, 0);
+}
+
+static bool spec_has_cors(const struct http_route *best)
+{
+	for (size_t i = 0; i < TG_ARRAY_LEN(routes); i++)
+		if (same_spec(&routes[i], best) && routes[i].cors)
+			return true;
+	return false;
+}
+
 int http_route_dispatch(struct http_req *r)
 {
 	const struct http_route *best = NULL;
@@ -232,6 +268,10 @@ int http_route_dispatch(struct http_req *r)
 		return http_reply_error(r, 404, "Request_ResourceNotFound",
 		                        "The resource was not found.");
 
+	if (method_is(r->method, "OPTIONS") && spec_has_cors(best)) {
+		r->cors = true;
+		return reply_preflight(r, best);
+	}
 	const char *want = http_req_is_head(r) ? "GET" : r->method;
 	const struct http_route *route = NULL;
 	for (size_t i = 0; i < TG_ARRAY_LEN(routes) && !route; i++)
@@ -240,6 +280,7 @@ int http_route_dispatch(struct http_req *r)
 	if (!route)
 		return reply_405(r, best);
 
+	r->cors = route->cors;
 	switch (route->auth) {
 	case HTTP_AUTH_NONE:
 		break;

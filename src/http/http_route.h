@@ -39,7 +39,15 @@ struct http_route {
 	enum http_match match;
 	enum http_auth auth;
 	http_handler handler;
+	/* HTTP_CORS: callable from scripts of any origin (Access-Control-Allow-
+	 * Origin: *, OPTIONS preflight answered). Only for endpoints that use
+	 * no cookie — bearer tokens, client credentials or nothing — so that
+	 * another origin gains nothing a server-side client could not do:
+	 * discovery, JWKS, token, userinfo, introspection, revocation. */
+	bool cors;
 };
+#define HTTP_CORS true
+#define HTTP_SAME_ORIGIN false
 
 /* Route r and run its handler; answers 404 (no route), 405 with Allow (path
  * known, method not) or the handler's error. Returns TG_OK when a response

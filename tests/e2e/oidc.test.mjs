@@ -220,6 +220,25 @@ describe('openid-client against the discovery document', () => {
     assert.equal(at.exp - at.iat, 3600);
     const info = await client.fetchUserInfo(config, tokens.access_token, users.alice);
     assert.equal(info.preferred_username, 'alice@contoso.test');
+    // a single-page app on another origin (another port) reads discovery
+    // and calls /userinfo with the token: a CORS preflight, then the call
+    const spa = createServer((q, res) => {
+      res.setHeader('Content-Type', 'text/html');
+      res.end('<!doctype html><title>spa</title>');
+    });
+    await new Promise((ok) => spa.listen(0, '127.0.0.1', ok));
+    const page = await ctx.newPage();
+    await page.goto(`http://127.0.0.1:${spa.address().port}/`);
+    const fromApp = await page.evaluate(async ([disc, ui, at]) => {
+      const md = await (await fetch(disc)).json();
+      const res = await fetch(ui, { headers: { Authorization: `Bearer ${at}` } });
+      return { issuer: md.issuer, status: res.status, body: await res.json() };
+    }, [`${base}/default/v2.0/.well-known/openid-configuration`, endpoint('userinfo'), tokens.access_token]);
+    await page.close();
+    spa.close();
+    assert.equal(fromApp.issuer, issuer.href);
+    assert.equal(fromApp.status, 200);
+    assert.equal(fromApp.body.preferred_username, 'alice@contoso.test');
   });
 
   test('amr contains mfa after a sign-in with an authenticator code', async () => {

@@ -31,6 +31,29 @@ expect 0 "413 for a large body" -- curl -s -o /dev/null -w '%{http_code}' -X POS
 out_has 413
 expect 0 "traversal" -- curl -s -o /dev/null -w '%{http_code}' --path-as-is "$U/../../etc/passwd"
 if grep -qE '^(200)$' "$TMP/out"; then fail "path traversal served something"; else ok; fi
+# CORS: only the cookie-free OpenID Connect endpoints answer other origins
+O='Origin: https://app.example'
+pre() { curl -s -D "$TMP/h" -o /dev/null -w '%{http_code}' -X OPTIONS -H "$O" \
+  -H "Access-Control-Request-Method: $2" -H 'Access-Control-Request-Headers: authorization' "$U$1"; }
+hdr() { grep -i "^$1:" "$TMP/h" | tr -d '\r' | cut -d' ' -f2-; }
+same "$(pre /default/oauth2/v2.0/userinfo GET)" 204 "userinfo preflight"
+same "$(hdr Access-Control-Allow-Origin)" "*" "userinfo preflight origin"
+same "$(hdr Access-Control-Allow-Methods)" "GET, POST" "userinfo preflight methods"
+same "$(hdr Access-Control-Allow-Headers)" "Authorization, Content-Type" "userinfo preflight headers"
+same "$(pre /default/oauth2/v2.0/token POST)" 204 "token preflight"
+same "$(hdr Access-Control-Allow-Methods)" "POST" "token preflight methods"
+curl -s -D "$TMP/h" -o /dev/null -H "$O" "$U/default/v2.0/.well-known/openid-configuration"
+same "$(grep -ci '^Access-Control-Allow-Origin:' "$TMP/h")" 1 "discovery: one Allow-Origin"
+curl -s -D "$TMP/h" -o /dev/null -H "$O" "$U/default/oauth2/v2.0/userinfo"
+same "$(hdr Access-Control-Allow-Origin)" "*" "userinfo's 401 readable by the app"
+same "$(pre /default/v1.0/users GET)" 405 "no preflight for the admin API"
+same "$(hdr Access-Control-Allow-Origin)" "" "admin API: same origin only"
+same "$(pre /default/api/signin/state GET)" 405 "no preflight for the sign-in API"
+curl -s -D "$TMP/h" -o /dev/null -H "$O" "$U/default/api/signin/state"
+same "$(hdr Access-Control-Allow-Origin)" "" "sign-in API: same origin only"
+curl -s -D "$TMP/h" -o /dev/null -H "$O" "$U/default/oauth2/v2.0/logout"
+same "$(hdr Access-Control-Allow-Origin)" "" "logout (cookies): same origin only"
+
 # an access-log line per request, without query strings
 curl -s "$U/healthz?code=123456" >/dev/null
 sleep 0.2
