@@ -11,15 +11,25 @@
  *            last UPN shown: keyset paging in UPN order, as /v1.0/users)
  *   $select  among the four properties (id always kept)
  *
+ * GET /tollgate/v1/mfaNotices: the tenant's notices emailed to users when
+ * MFA was turned on for them (svc_notify.h), newest first.
+ *
+ *   $filter  status eq 'pending|sent|failed'
+ *   $top     1..999 (default 100); no @odata.nextLink: the store's list
+ *            has no cursor, so the answer is the newest $top notices
+ *   $select  among the properties of a notice (id always kept)
+ *
  * Framework: http_graph.h; documentation: docs/admin-api.md. */
 #include <stdio.h>
 #include <string.h>
 #include "base/err.h"
+#include "base/str.h"
 #include "core/mfa_state.h"
 #include "http/http_graph.h"
 #include "http/http_reply.h"
 #include "http/http_route.h"
 #include "store/store.h"
+#include "store/store_notify.h"
 
 static const char *const mfa_props[] = {
 	"id", "userPrincipalName", "displayName", "perUserMfaState", NULL,
@@ -128,6 +138,100 @@ int http_graph_per_user_mfa_list(struct http_req *r)
 		goto out;
 	}
 	e = http_graph_reply_collection(r, &g, "perUserMfa", acc.arr, &q, acc.more ? acc.last : NULL);
+out:
+	http_graph_end(&g);
+	return e;
+}
+
+/* ---- GET /tollgate/v1/mfaNotices ---------------------------------------- */
+
+static const char *const notice_props[] = {
+	"id", "userId", "userPrincipalName", "address", "kind", "status", "attempts",
+	"createdDateTime", "nextAttemptDateTime", "sentDateTime", "lastError", NULL,
+};
+static const char *const notice_filter_props[] = {"status", NULL};
+static const char *const notice_status_names[] = {
+	[STORE_NOTIFY_PENDING] = "pending",
+	[STORE_NOTIFY_SENT] = "sent",
+	[STORE_NOTIFY_FAILED] = "failed",
+};
+
+struct notice_acc {
+	json_t *arr;
+	const struct graph_query *q;
+};
+
+static json_t *notice_time(int64_t t)
+{
+	if (t <= 0)
+		return json_null();
+	char iso[TG_TIME_ISO_LEN];
+	tg_time_iso(t, iso);
+	return json_string(iso);
+}
+
+static int notice_cb(const struct store_notification *n, void *arg)
+{
+	struct notice_acc *a = arg;
+	const char *st = n->status >= STORE_NOTIFY_PENDING && n->status <= STORE_NOTIFY_FAILED
+	                         ? notice_status_names[n->status]
+	                         : "unknown";
+	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I}", "id", n->id, "userId", n->user_id,
+	                      "userPrincipalName", n->upn, "address", n->to, "kind", n->kind,
+	                      "status", st, "attempts", (json_int_t)n->attempts);
+	if (!o)
+		return TG_ERR_NOMEM;
+	json_object_set_new(o, "createdDateTime", notice_time(n->created));
+	json_object_set_new(o, "nextAttemptDateTime",
+	                    notice_time(n->status == STORE_NOTIFY_PENDING ? n->next_attempt : 0));
+	json_object_set_new(o, "sentDateTime",
+	                    notice_time(n->status == STORE_NOTIFY_SENT ? n->sent : 0));
+	json_object_set_new(o, "lastError",
+	                    n->last_error[0] ? json_string(n->last_error) : json_null());
+	http_graph_select(a->q, o);
+	if (json_array_append_new(a->arr, o))
+		return TG_ERR_NOMEM;
+	return TG_OK;
+}
+
+int http_graph_mfa_notices(struct http_req *r)
+{
+	struct graph_call g;
+	int e = http_graph_begin(r, &g);
+	if (e || r->replied)
+		goto out;
+	struct graph_query q;
+	if (!http_graph_require(r, &g, GRAPH_OP_PER_USER_MFA_READ, NULL) ||
+	    !http_graph_query(r, notice_filter_props, notice_props, &q))
+		goto out;
+	if (q.skiptoken[0]) {
+		e = http_reply_error(r, 400, "Request_BadRequest",
+		                     "$skiptoken is not supported: this list has no further pages.");
+		goto out;
+	}
+	struct store_notify_query nq = {.tenant_id = g.t->id, .status = -1, .limit = (int)q.top};
+	if (nq.limit > TG_MAX_NOTIFY_LIST)
+		nq.limit = TG_MAX_NOTIFY_LIST;
+	if (q.fop != GRAPH_FILTER_NONE) {
+		nq.status = -2;
+		for (int i = STORE_NOTIFY_PENDING; i <= STORE_NOTIFY_FAILED; i++)
+			if (q.fop == GRAPH_FILTER_EQ && strcmp(q.fvalue, notice_status_names[i]) == 0)
+				nq.status = i;
+		if (nq.status == -2) {
+			e = bad_filter(r, "Invalid filter clause: status eq 'pending', 'sent' or 'failed'.");
+			goto out;
+		}
+	}
+	struct notice_acc acc = {.arr = json_array(), .q = &q};
+	if (!acc.arr) {
+		e = TG_ERR_NOMEM;
+		goto out;
+	}
+	if ((e = store_notify_list(g.c->store, &nq, notice_cb, &acc))) {
+		json_decref(acc.arr);
+		goto out;
+	}
+	e = http_graph_reply_collection(r, &g, "mfaNotices", acc.arr, &q, NULL);
 out:
 	http_graph_end(&g);
 	return e;

@@ -49,6 +49,7 @@ static const struct http_route routes[] = {
 	{HTTP_ROUTE_TENANT "tollgate/v1/conditionalAccess/impact", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_ca_impact, HTTP_SAME_ORIGIN},
 	{HTTP_ROUTE_TENANT "tollgate/v1/conditionalAccess/templates/", "POST", HTTP_MATCH_PREFIX, HTTP_AUTH_NONE, http_graph_ca_template, HTTP_SAME_ORIGIN},
 	{HTTP_ROUTE_TENANT "tollgate/v1/conditionalAccess/whatIf", "POST", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_ca_whatif, HTTP_SAME_ORIGIN},
+	{HTTP_ROUTE_TENANT "tollgate/v1/mfaNotices", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_mfa_notices, HTTP_SAME_ORIGIN},
 	{HTTP_ROUTE_TENANT "tollgate/v1/mfaServiceSettings", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_mfa_settings, HTTP_SAME_ORIGIN},
 	{HTTP_ROUTE_TENANT "tollgate/v1/mfaServiceSettings", "PATCH", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_mfa_settings, HTTP_SAME_ORIGIN},
 	{HTTP_ROUTE_TENANT "tollgate/v1/perUserMfa", "GET", HTTP_MATCH_EXACT, HTTP_AUTH_NONE, http_graph_per_user_mfa_list, HTTP_SAME_ORIGIN},

@@ -112,6 +112,7 @@ int http_graph_security_defaults(struct http_req *r);   /* GET, PATCH /{t}/v1.0/
 int http_graph_mfa_settings(struct http_req *r);        /* GET, PATCH /{t}/tollgate/v1/mfaServiceSettings */
 /* http_graph_mfa.c: the users with their per-user MFA state, paged */
 int http_graph_per_user_mfa_list(struct http_req *r);   /* GET /{t}/tollgate/v1/perUserMfa */
+int http_graph_mfa_notices(struct http_req *r);         /* GET /{t}/tollgate/v1/mfaNotices */
 
 /* http_graph_ca.c: Conditional Access policies, named locations,
  * templates, what-if and impact replay (docs/admin-api.md) */

@@ -74,6 +74,7 @@ test('an administrator enables MFA for three selected users, who are emailed', a
   await page.click('#confirm-ok');
   await page.waitForSelector('#mfa-result .alert--ok');
   assert.match(await page.textContent('#mfa-result'), /3 changed, 0 unchanged, 0 not found/);
+  assert.equal(await page.getAttribute('#mfa-result #mfa-notices-link', 'href'), '#/mfa/notices');
   for (const u of three) assert.equal(state(u), 'enabled', `${u} is enabled`);
   assert.equal(state('mfa.other@contoso.test'), 'disabled');
   // the table was refreshed and the selection cleared
@@ -102,6 +103,28 @@ test('an administrator enables MFA for three selected users, who are emailed', a
   }, 30000, 'three notices at the SMTP server');
   for (const u of three) assert.equal(box[u], 1, `one message to ${u}`);
   assert.equal(box['mfa.other@contoso.test'], undefined);
+
+  // the Notices tab (reached from the quick step's result) shows them Sent
+  // once the worker has recorded the deliveries
+  const sentUpns = () => tgJson(['notify', 'list', '--sent']).map((n) => n.userPrincipalName);
+  await waitFor(() => three.every((u) => sentUpns().includes(u)), 30000, 'three notices recorded as sent');
+  await page.click('#mfa-notices-link');
+  await page.waitForSelector('#mfa-tab-notices[aria-selected="true"]');
+  await page.waitForSelector('#mfa-notices-table tbody tr[data-key]');
+  assert.match(await page.textContent('#mfa-panel'), /Tollgate emails them/);
+  const noticeRows = (status) => page.$$eval('#mfa-notices-table tbody tr[data-key]', (trs, st) =>
+    trs.filter((tr) => !st || tr.querySelector(`[data-status="${st}"]`))
+      .map((tr) => tr.querySelector('th').textContent.trim()).sort(), status);
+  assert.deepEqual(await noticeRows('sent'), three);
+  const sentText = await page.textContent('#mfa-notices-table');
+  assert.match(sentText, /Sent/);
+  assert.ok(!sentText.includes('mfa.other@contoso.test'), 'no notice for the user left alone');
+  // the status filter asks the server: no pending ones, then the sent again
+  await page.selectOption('#mfa-notices-filter', 'pending');
+  await page.waitForFunction(() => !document.querySelector('#mfa-notices-table tbody tr[data-key]'));
+  await page.selectOption('#mfa-notices-filter', 'sent');
+  await page.waitForFunction(() => document.querySelectorAll('#mfa-notices-table tbody tr[data-key]').length === 3);
+  assert.deepEqual(await noticeRows('sent'), three);
   assert.deepEqual(unexpected(problems), []);
 });
 

@@ -11,7 +11,9 @@
 # without an address, for a denied request, or while the tenant has
 # notices off; one more for a new change. `notify list` shows pending,
 # failed attempts and sent; `notify run` delivers on demand; SIGTERM stops
-# the worker cleanly.
+# the worker cleanly. GET /tollgate/v1/mfaNotices shows the same list to
+# administrators (pending with the last error, then sent; the status
+# filter; 400 / 401 / 403).
 . "$TG_TEST_SRCDIR/tests/lib.sh"
 H="$TG_TEST_SRCDIR/tests/cli/helpers"
 . "$TG_TEST_SRCDIR/tests/http/graph_lib.sh"
@@ -49,6 +51,7 @@ tg user add dave@contoso.test >/dev/null                                   # no 
 tg user add erin@contoso.test --email erin@mail.test >/dev/null
 read -r RW_ID RW_SECRET <<< "$(newapp rw User.ReadWrite.All Policy.ReadWrite.AuthenticationMethod)"
 read -r RO_ID RO_SECRET <<< "$(newapp ro User.Read.All)"
+read -r AU_ID AU_SECRET <<< "$(newapp au AuditLog.Read.All)"
 SP=$(free_port)
 cat > "$D/tollgate.conf" <<EOF
 email_channel = smtp
@@ -72,7 +75,11 @@ wait_for 5 test -e "$TMP/hang.ready" || fail "the hanging mail server did not st
 start_server
 RW=$(token "$RW_ID" "$RW_SECRET")
 RO=$(token "$RO_ID" "$RO_SECRET")
-[ -n "$RW" ] && [ -n "$RO" ] && ok || fail "no tokens"
+AU=$(token "$AU_ID" "$AU_SECRET")
+[ -n "$RW" ] && [ -n "$RO" ] && [ -n "$AU" ] && ok || fail "no tokens"
+# notices_of STATUS: the UPNs in the API's answer ($TMP/body) with that status, sorted
+notices_of() { "$PY" -c 'import json,sys
+print(" ".join(sorted(n["userPrincipalName"] for n in json.load(sys.stdin)["value"] if n["status"]==sys.argv[1])))' "$1" < "$TMP/body"; }
 fast() { "$PY" -c 'import sys; sys.exit(0 if float(sys.argv[1]) < 1.0 else 1)' "$SECS" && ok || fail "$1 took $SECS s"; }
 REQ=authentication/requirements
 
@@ -100,6 +107,45 @@ wait_for 10 failed_attempt || fail "no failed attempt recorded while the mail se
 grep -q "timed out\|Timeout\|could not deliver" "$TMP/pending.json" && ok || fail "lastError: $(head -c 400 "$TMP/pending.json")"
 same "$("$PY" -c 'import json,sys; print(len(json.load(sys.stdin)))' < "$TMP/pending.json")" 3 "all three still pending"
 grep -q "attempt 1 failed, retrying" "$TMP/server.log" && ok || fail "the failure is not logged"
+# the admin API shows the same: pending, with the last error
+req "$RO" GET /tollgate/v1/mfaNotices
+status 200 "mfaNotices (User.Read.All)"
+same "$(notices_of pending)" "alice@contoso.test bob@contoso.test carol@contoso.test" "API: three pending"
+same "$(count < "$TMP/body")" 3 "API: three notices in all"
+body_has '"lastError":"'
+body_has '"address":"carol.private@mail.test"'
+body_has '"kind":"mfaRegister"'
+body_has '"sentDateTime":null'
+body_has '"@odata.context":'
+body_lacks '@odata.nextLink'
+same "$(json value.0.userPrincipalName < "$TMP/body")" "carol@contoso.test" "API: newest first"
+ALICE_ID=$(tg --json user show alice@contoso.test | json id)
+"$PY" -c 'import json,sys
+v=[n for n in json.load(sys.stdin)["value"] if n["userPrincipalName"]=="alice@contoso.test"][0]
+assert v["userId"]==sys.argv[1] and v["attempts"]>=1 and v["nextAttemptDateTime"] and v["createdDateTime"].endswith("Z"), v' \
+  "$ALICE_ID" < "$TMP/body" && ok || fail "API: alice's notice: $(head -c 600 "$TMP/body")"
+req "$RO" GET "/tollgate/v1/mfaNotices?\$filter=status%20eq%20'sent'"
+status 200 "mfaNotices filter sent"
+same "$(count < "$TMP/body")" 0 "API: none sent yet"
+req "$RO" GET "/tollgate/v1/mfaNotices?\$top=1&\$select=status"
+status 200 "mfaNotices top 1"
+same "$(count < "$TMP/body")" 1 "API: \$top=1"
+body_lacks '"address"'
+req "$RO" GET "/tollgate/v1/mfaNotices?\$filter=status%20eq%20'lost'"
+status 400 "mfaNotices bad status"
+same "$(json error.code < "$TMP/body")" Request_BadRequest "bad status: Graph error code"
+body_has "status eq 'pending', 'sent' or 'failed'"
+req "$RO" GET "/tollgate/v1/mfaNotices?\$filter=kind%20eq%20'mfaRegister'"
+status 400 "mfaNotices filter on another property"
+req "$RO" GET "/tollgate/v1/mfaNotices?\$skiptoken=x"
+status 400 "mfaNotices has no pages"
+req "$RO" GET "/tollgate/v1/mfaNotices?\$top=1000"
+status 400 "mfaNotices \$top over 999"
+req "$AU" GET /tollgate/v1/mfaNotices
+status 403 "mfaNotices with AuditLog.Read.All only"
+same "$(json error.code < "$TMP/body")" Authorization_RequestDenied "403: Graph error code"
+req "" GET /tollgate/v1/mfaNotices
+status 401 "mfaNotices without a token"
 
 # --- the mail server comes back: the worker delivers ------------------------
 stop "$HANG"
@@ -138,6 +184,15 @@ print([n["id"] for n in json.load(sys.stdin) if n["userPrincipalName"]=="alice@c
 grep -q "msgid=<$ID_A@contoso.test>" "$TMP/a" && ok || fail "Message-ID is not the notice id"
 tg --json notify list --sent > "$TMP/sent.json"
 same "$("$PY" -c 'import json,sys; print(len(json.load(sys.stdin)))' < "$TMP/sent.json")" 3 "three sent"
+req "$RW" GET "/tollgate/v1/mfaNotices?\$filter=status%20eq%20'sent'"
+status 200 "mfaNotices sent"
+same "$(notices_of sent)" "alice@contoso.test bob@contoso.test carol@contoso.test" "API: three sent"
+body_has '"lastError":null'
+body_has '"nextAttemptDateTime":null'
+"$PY" -c 'import json,sys; assert all(n["sentDateTime"] for n in json.load(sys.stdin)["value"])' \
+  < "$TMP/body" && ok || fail "API: sentDateTime missing"
+req "$RW" GET "/tollgate/v1/mfaNotices?\$filter=status%20eq%20'pending'"
+same "$(count < "$TMP/body")" 0 "API: none pending"
 expect 0 "nothing pending" -- tg --json notify list --pending
 same "$(tr -d ' \n' < "$TMP/out")" "[]" "pending list empty"
 

@@ -6,7 +6,8 @@
 // confirmation that says how many users change, applied with POST
 // /tollgate/v1/perUserMfa/bulk (changed / unchanged / not found); a bulk
 // update from a CSV file (mfa-bulk.js); and the Service settings tab
-// (#/mfa/settings, mfa-settings.js).
+// (#/mfa/settings, mfa-settings.js) and Notices tab (#/mfa/notices,
+// mfa-notices.js: were users emailed when MFA was turned on for them).
 import { t } from '/js/i18n.js';
 import { alertBox, confirmDialog, errorText, h, heading, pagedTable } from '/js/admin/ui.js';
 import { odataString, pager, post, query } from '/js/admin/api.js';
@@ -16,6 +17,7 @@ const PAGE_SIZE = 50;
 const TABS = [
   { id: 'users', hash: '#/mfa', key: 'mfa.tab.users' },
   { id: 'settings', hash: '#/mfa/settings', key: 'mfa.tab.settings' },
+  { id: 'notices', hash: '#/mfa/notices', key: 'mfa.tab.notices' },
 ];
 
 // "n users" / "1 user" in the page's language.
@@ -25,7 +27,7 @@ export function plural(key, n, vars = {}) {
 
 // The tab strip: links styled as tabs (each tab is its own URL).
 function tabs(current, ctx) {
-  const list = h('div', { class: 'tabs', role: 'tablist', 'aria-label': t('mfa.tabsLabel') });
+  const list = h('div', { class: 'tabs mfa-tabs', role: 'tablist', 'aria-label': t('mfa.tabsLabel') });
   const buttons = TABS.map((tab) => h('button', {
     type: 'button', role: 'tab', id: `mfa-tab-${tab.id}`, 'aria-controls': 'mfa-panel',
     'aria-selected': String(tab.id === current), tabindex: tab.id === current ? '0' : '-1',
@@ -117,6 +119,10 @@ function renderUsers(panel, ctx) {
         state: t(`mfa.state.${state}`), changed: r.changed, unchanged: r.unchanged, notFound: nf.length,
       })));
       if (nf.length) result.append(h('ul', { class: 'mfa-notfound' }, nf.map((x) => h('li', {}, x))));
+      if (state !== 'disabled' && r.changed > 0) {
+        result.append(h('p', { class: 'mfa-result__link' },
+          h('a', { href: '#/mfa/notices', id: 'mfa-notices-link' }, t('mfa.notices.link'))));
+      }
       await table.reload();
     } catch (e) {
       result.append(alertBox('danger', errorText(e)));
@@ -149,12 +155,16 @@ function renderUsers(panel, ctx) {
 
 export default {
   async render(root, ctx) {
-    const current = ctx.sub[0] === 'settings' ? 'settings' : 'users';
+    const current = ['settings', 'notices'].includes(ctx.sub[0]) ? ctx.sub[0] : 'users';
     root.append(heading(t('mfa.title')), h('p', { class: 'lead' }, t('mfa.intro')), tabs(current, ctx));
     const panel = h('div', { role: 'tabpanel', id: 'mfa-panel', 'aria-labelledby': `mfa-tab-${current}` });
     root.append(panel);
     if (current === 'settings') {
       await (await import('/js/admin/pages/mfa-settings.js')).renderSettings(panel, ctx);
+      return;
+    }
+    if (current === 'notices') {
+      await (await import('/js/admin/pages/mfa-notices.js')).renderNotices(panel, ctx);
       return;
     }
     const { table, done } = renderUsers(panel, ctx);
