@@ -107,6 +107,16 @@ int step_done(struct sqlite_store *s, sqlite3_stmt *st, const char *what)
 	return r;
 }
 
+int step_row(struct sqlite_store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return TG_OK;
+	int r = rc == SQLITE_DONE ? TG_ERR_NOT_FOUND : map_rc(s->db, rc, what);
+	done(st);
+	return r;
+}
+
 int exec_sql(struct sqlite_store *s, const char *sql, const char *what)
 {
 	char *err = NULL;
@@ -319,12 +329,11 @@ static int sqlite_tenant_get(struct store *st, const char *k, struct tg_tenant *
 	if (r)
 		return r;
 	bind_text(q, 1, k);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
-		row_tenant(q, out);
-	r = rc == SQLITE_ROW ? TG_OK : rc == SQLITE_DONE ? TG_ERR_NOT_FOUND : map_rc(S(st)->db, rc, "tenant get");
+	if ((r = step_row(S(st), q, "tenant get")))
+		return r;
+	row_tenant(q, out);
 	done(q);
-	return r;
+	return TG_OK;
 }
 
 static int sqlite_tenant_list(struct store *st, store_tenant_cb cb, void *arg)
@@ -445,12 +454,11 @@ static int user_get_one(struct store *st, const char *sql, const char *k, struct
 	if (r)
 		return r;
 	bind_text(q, 1, k);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
-		row_user(q, out);
-	r = rc == SQLITE_ROW ? TG_OK : rc == SQLITE_DONE ? TG_ERR_NOT_FOUND : map_rc(S(st)->db, rc, "user get");
+	if ((r = step_row(S(st), q, "user get")))
+		return r;
+	row_user(q, out);
 	done(q);
-	return r;
+	return TG_OK;
 }
 
 static int sqlite_user_get(struct store *st, const char *id, struct tg_user *out)
@@ -620,12 +628,11 @@ static int sqlite_group_get(struct store *st, const char *tid, const char *k, st
 		return r;
 	bind_text(q, 1, tid);
 	bind_text(q, 2, k);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
-		row_group(q, out);
-	r = rc == SQLITE_ROW ? TG_OK : rc == SQLITE_DONE ? TG_ERR_NOT_FOUND : map_rc(S(st)->db, rc, "group get");
+	if ((r = step_row(S(st), q, "group get")))
+		return r;
+	row_group(q, out);
 	done(q);
-	return r;
+	return TG_OK;
 }
 
 static int sqlite_group_list(struct store *st, const char *tid, store_group_cb cb, void *arg)
@@ -921,14 +928,12 @@ static int sqlite_setting_get(struct store *st, const char *tid, const char *key
 		return r;
 	bind_text(q, 1, tid);
 	bind_text(q, 2, key);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		const unsigned char *t = sqlite3_column_text(q, 0);
-		*out = xstrdup(t ? (const char *)t : "");
-	}
-	r = rc == SQLITE_ROW ? TG_OK : rc == SQLITE_DONE ? TG_ERR_NOT_FOUND : map_rc(S(st)->db, rc, "setting get");
+	if ((r = step_row(S(st), q, "setting get")))
+		return r;
+	const unsigned char *t = sqlite3_column_text(q, 0);
+	*out = xstrdup(t ? (const char *)t : "");
 	done(q);
-	return r;
+	return TG_OK;
 }
 
 static int sqlite_setting_set(struct store *st, const char *tid, const char *key, const char *value)

@@ -158,13 +158,11 @@ static int sqlite_method_get(struct store *st, const char *id, struct store_meth
 	if (r)
 		return r;
 	bind_text(q, 1, id);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
-		row_method(q, out);
-	r = rc == SQLITE_ROW ? TG_OK : rc == SQLITE_DONE ? TG_ERR_NOT_FOUND
-	                                                 : map_rc(S(st)->db, rc, "method get");
+	if ((r = step_row(S(st), q, "method get")))
+		return r;
+	row_method(q, out);
 	done(q);
-	return r;
+	return TG_OK;
 }
 
 static int sqlite_method_list(struct store *st, const char *uid, store_method_cb cb, void *arg)
@@ -334,13 +332,11 @@ static int sqlite_hw_token_get(struct store *st, const char *serial, struct stor
 	if (r)
 		return r;
 	bind_text(q, 1, serial);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
-		row_token(q, out);
-	r = rc == SQLITE_ROW ? TG_OK : rc == SQLITE_DONE ? TG_ERR_NOT_FOUND
-	                                                 : map_rc(S(st)->db, rc, "token get");
+	if ((r = step_row(S(st), q, "token get")))
+		return r;
+	row_token(q, out);
 	done(q);
-	return r;
+	return TG_OK;
 }
 
 static int sqlite_hw_token_list(struct store *st, const char *tid, store_hw_token_cb cb, void *arg)
@@ -621,17 +617,14 @@ static int sqlite_lockout_get(struct store *st, const char *key, struct lockout_
 	if (r)
 		return r;
 	bind_text(q, 1, key);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		memset(out, 0, sizeof *out);
-		out->failures = (uint32_t)sqlite3_column_int64(q, 0);
-		out->last_failure = sqlite3_column_int64(q, 1);
-		out->locked_until = sqlite3_column_int64(q, 2);
-	}
-	r = rc == SQLITE_ROW ? TG_OK : rc == SQLITE_DONE ? TG_ERR_NOT_FOUND
-	                                                 : map_rc(S(st)->db, rc, "lockout get");
+	if ((r = step_row(S(st), q, "lockout get")))
+		return r;
+	memset(out, 0, sizeof *out);
+	out->failures = (uint32_t)sqlite3_column_int64(q, 0);
+	out->last_failure = sqlite3_column_int64(q, 1);
+	out->locked_until = sqlite3_column_int64(q, 2);
 	done(q);
-	return r;
+	return TG_OK;
 }
 
 static int sqlite_lockout_put(struct store *st, const char *tid, const char *key,

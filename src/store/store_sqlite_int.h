@@ -33,6 +33,10 @@ int bind_text(sqlite3_stmt *st, int i, const char *v);     /* NULL binds "" */
 void col_text(sqlite3_stmt *st, int i, char *dst, size_t size);
 /* Step a statement that returns no rows, then done(); mapped result. */
 int step_done(struct sqlite_store *s, sqlite3_stmt *st, const char *what);
+/* Step a one-row SELECT: TG_OK with the row current (the caller reads it,
+ * then calls done()), TG_ERR_NOT_FOUND, or a mapped error; done() is called
+ * here unless TG_OK. */
+int step_row(struct sqlite_store *s, sqlite3_stmt *st, const char *what);
 /* Run SQL text without parameters (pragmas, transactions). */
 int exec_sql(struct sqlite_store *s, const char *sql, const char *what);
 

@@ -70,19 +70,6 @@ static int exec_counted(struct store *st, const char *sql, const char *key, int6
 	return r;
 }
 
-/* Step a one-row SELECT: TG_OK with the row current (the caller reads it,
- * then calls done()), TG_ERR_NOT_FOUND, or a mapped error; done() is called
- * here unless TG_OK. */
-static int step_row(struct store *st, sqlite3_stmt *q, const char *what)
-{
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
-		return TG_OK;
-	int r = rc == SQLITE_DONE ? TG_ERR_NOT_FOUND : map_rc(S(st)->db, rc, what);
-	done(q);
-	return r;
-}
-
 /* Space-joined list of n strings stored `stride` bytes apart; caller frees. */
 static char *join_list(const char *base, size_t stride, size_t n)
 {
@@ -219,7 +206,7 @@ static int sqlite_app_get(struct store *st, const char *tid, const char *id, str
 		return r;
 	bind_text(q, 1, tid);
 	bind_text(q, 2, id);
-	if ((r = step_row(st, q, "app get")))
+	if ((r = step_row(S(st), q, "app get")))
 		return r;
 	row_app(q, out);
 	done(q);
@@ -324,7 +311,7 @@ static int sqlite_session_get(struct store *st, const struct store_digest *d,
 	if (r)
 		return r;
 	bind_digest(q, 1, d);
-	if ((r = step_row(st, q, "session get")))
+	if ((r = step_row(S(st), q, "session get")))
 		return r;
 	row_session(q, out);
 	done(q);
@@ -339,7 +326,7 @@ static int sqlite_session_get_id(struct store *st, const char *id, struct store_
 	if (r)
 		return r;
 	bind_text(q, 1, id);
-	if ((r = step_row(st, q, "session get")))
+	if ((r = step_row(S(st), q, "session get")))
 		return r;
 	row_session(q, out);
 	done(q);
@@ -436,7 +423,7 @@ static int sqlite_device_get(struct store *st, const struct store_digest *d,
 	if (r)
 		return r;
 	bind_digest(q, 1, d);
-	if ((r = step_row(st, q, "device get")))
+	if ((r = step_row(S(st), q, "device get")))
 		return r;
 	memset(out, 0, sizeof *out);
 	col_digest(q, 0, &out->digest);
@@ -547,7 +534,7 @@ static int sqlite_code_consume(struct store *st, const struct store_digest *d, i
 	if ((r = prep(S(st), why_sql, &q)))
 		return r;
 	bind_digest(q, 1, d);
-	if ((r = step_row(st, q, "code get")))
+	if ((r = step_row(S(st), q, "code get")))
 		return r;
 	struct store_code c;
 	row_code(q, &c);
@@ -644,7 +631,7 @@ static int sqlite_refresh_get(struct store *st, const struct store_digest *d,
 	if (r)
 		return r;
 	bind_digest(q, 1, d);
-	if ((r = step_row(st, q, "refresh get")))
+	if ((r = step_row(S(st), q, "refresh get")))
 		return r;
 	struct store_refresh *t = out;
 	memset(t, 0, sizeof *t);
@@ -690,7 +677,7 @@ static int sqlite_refresh_rotate(struct store *st, const struct store_digest *ol
 	if ((r = prep(S(st), exists_sql, &q)))
 		return r;
 	bind_digest(q, 1, old);
-	if ((r = step_row(st, q, "refresh get")))
+	if ((r = step_row(S(st), q, "refresh get")))
 		return r;
 	done(q);
 	return TG_ERR_REPLAY;
@@ -721,7 +708,7 @@ static int sqlite_jti_is_revoked(struct store *st, const char *jti, int64_t now,
 		return r;
 	bind_text(q, 1, jti);
 	sqlite3_bind_int64(q, 2, now);
-	r = step_row(st, q, "jti get");
+	r = step_row(S(st), q, "jti get");
 	if (r == TG_OK) {
 		done(q);
 		*out = true;

@@ -113,13 +113,11 @@ static int row_get(struct store *st, const char *sql, const char *tid, const cha
 		return r;
 	bind_text(q, 1, tid);
 	bind_text(q, 2, id);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
-		row_read(q, out, location, false);
-	r = rc == SQLITE_ROW ? TG_OK : rc == SQLITE_DONE ? TG_ERR_NOT_FOUND
-	                                                 : map_rc(sqlite_of(st)->db, rc, "policy row get");
+	if ((r = step_row(sqlite_of(st), q, "policy row get")))
+		return r;
+	row_read(q, out, location, false);
 	done(q);
-	return r;
+	return TG_OK;
 }
 
 static int row_list(struct store *st, const char *sql, const char *tid, bool location,
@@ -313,21 +311,18 @@ static int sqlite_user_risk_get(struct store *st, const char *uid, struct store_
 	if (r)
 		return r;
 	bind_text(q, 1, uid);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		memset(out, 0, sizeof *out);
-		col_text(q, 0, out->user_id, sizeof out->user_id);
-		col_text(q, 1, out->tenant_id, sizeof out->tenant_id);
-		out->compromised = sqlite3_column_int(q, 2) != 0;
-		out->reported = sqlite3_column_int(q, 3) != 0;
-		col_text(q, 4, out->reason, sizeof out->reason);
-		out->updated = sqlite3_column_int64(q, 5);
-		col_text(q, 6, out->actor, sizeof out->actor);
-	}
-	r = rc == SQLITE_ROW ? TG_OK : rc == SQLITE_DONE ? TG_ERR_NOT_FOUND
-	                                                 : map_rc(sqlite_of(st)->db, rc, "user risk get");
+	if ((r = step_row(sqlite_of(st), q, "user risk get")))
+		return r;
+	memset(out, 0, sizeof *out);
+	col_text(q, 0, out->user_id, sizeof out->user_id);
+	col_text(q, 1, out->tenant_id, sizeof out->tenant_id);
+	out->compromised = sqlite3_column_int(q, 2) != 0;
+	out->reported = sqlite3_column_int(q, 3) != 0;
+	col_text(q, 4, out->reason, sizeof out->reason);
+	out->updated = sqlite3_column_int64(q, 5);
+	col_text(q, 6, out->actor, sizeof out->actor);
 	done(q);
-	return r;
+	return TG_OK;
 }
 
 static int sqlite_user_risk_set(struct store *st, const struct store_user_risk *ur)
@@ -360,13 +355,11 @@ static int sqlite_sd_first_signin_get(struct store *st, const char *uid, int64_t
 	if (r)
 		return r;
 	bind_text(q, 1, uid);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(q, 0);
-	r = rc == SQLITE_ROW ? TG_OK : rc == SQLITE_DONE ? TG_ERR_NOT_FOUND
-	                                                 : map_rc(sqlite_of(st)->db, rc, "grace get");
+	if ((r = step_row(sqlite_of(st), q, "grace get")))
+		return r;
+	*out = sqlite3_column_int64(q, 0);
 	done(q);
-	return r;
+	return TG_OK;
 }
 
 static int sqlite_sd_first_signin_note(struct store *st, const char *tid, const char *uid,
@@ -462,13 +455,11 @@ static int sqlite_signin_get(struct store *st, const char *tid, const char *id, 
 		return r;
 	bind_text(q, 1, tid);
 	bind_text(q, 2, id);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
-		signin_read(q, out, false);
-	r = rc == SQLITE_ROW ? TG_OK : rc == SQLITE_DONE ? TG_ERR_NOT_FOUND
-	                                                 : map_rc(sqlite_of(st)->db, rc, "signin get");
+	if ((r = step_row(sqlite_of(st), q, "signin get")))
+		return r;
+	signin_read(q, out, false);
 	done(q);
-	return r;
+	return TG_OK;
 }
 
 /* One statement per driving filter (user id, UPN, app, none) and order,
