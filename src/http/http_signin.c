@@ -554,8 +554,12 @@ int http_signin_register_app(struct http_req *r)
 	return ret;
 }
 
-/* POST .../register/activate {code} */
-int http_signin_register_activate(struct http_req *r)
+/* A registration step that takes one code: {code} -> step. */
+typedef int (*code_step_fn)(struct svc_flow *f, const struct tg_tenant *t, const char *token,
+                            const char *code, const struct svc_flow_req *rq,
+                            struct svc_flow_result *res, struct svc_flow_state *out);
+
+static int register_code(struct http_req *r, code_step_fn step, const char *missing)
 {
 	struct call k;
 	int ret;
@@ -564,11 +568,18 @@ int http_signin_register_activate(struct http_req *r)
 	bool bad = false;
 	const char *code = field(k.body, "code", &bad);
 	if (bad || !code || !*code || strlen(code) > 64)
-		return bad_field(r, &k, "Enter the code from your authenticator app.");
+		return bad_field(r, &k, missing);
 	struct svc_flow_result res;
 	struct svc_flow_state st;
-	int e = svc_flow_register_activate(&k.c->flow, &k.t, k.token, code, &k.rq, &res, &st);
+	int e = step(&k.c->flow, &k.t, k.token, code, &k.rq, &res, &st);
 	return finish(r, &k, e, &res, &st);
+}
+
+/* POST .../register/activate {code}: the new authenticator app's code */
+int http_signin_register_activate(struct http_req *r)
+{
+	return register_code(r, svc_flow_register_activate,
+	                     "Enter the code from your authenticator app.");
 }
 
 /* POST .../register/contact {method: sms|voice|email, value} */
@@ -589,21 +600,10 @@ int http_signin_register_contact(struct http_req *r)
 	return finish(r, &k, e, &res, &st);
 }
 
-/* POST .../register/confirm {code} */
+/* POST .../register/confirm {code}: the code sent to the new phone or email */
 int http_signin_register_confirm(struct http_req *r)
 {
-	struct call k;
-	int ret;
-	if (!call_begin(r, &k, true, &ret))
-		return ret;
-	bool bad = false;
-	const char *code = field(k.body, "code", &bad);
-	if (bad || !code || !*code || strlen(code) > 64)
-		return bad_field(r, &k, "Enter the code we sent you.");
-	struct svc_flow_result res;
-	struct svc_flow_state st;
-	int e = svc_flow_register_confirm(&k.c->flow, &k.t, k.token, code, &k.rq, &res, &st);
-	return finish(r, &k, e, &res, &st);
+	return register_code(r, svc_flow_register_confirm, "Enter the code we sent you.");
 }
 
 /* POST .../skip {} */
