@@ -5,7 +5,6 @@
  * attempt, and the re-check of an existing authentication for /authorize
  * and /token. Sections: flow state <-> JSON; deciding and logging;
  * re-check; steps. docs/internals/signin-flow.md has the state diagram. */
-#include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "base/uuid.h"
+#include "core/phone.h"
 #include "core/signin.h"
 #include "core/upn.h"
 #include "crypto/rng.h"
@@ -277,23 +277,20 @@ static void pad_until(int64_t start_ms, int64_t min_ms)
 static void mask(const char *in, char *out, size_t size)
 {
 	char buf[80];
-	size_t n = strlen(in);
 	const char *at = strchr(in, '@');
-	if (n >= sizeof buf) {
+	if (!at) {
+		/* a phone number, masked as the admin API masks it (core/phone.c) */
+		char p[PHONE_SIZE];
+		tg_strlcpy(out, phone_mask(in, p) == TG_OK ? p : "", size);
+		return;
+	}
+	if (strlen(in) >= sizeof buf) {
 		tg_strlcpy(out, "", size);
 		return;
 	}
 	tg_strlcpy(buf, in, sizeof buf);
-	if (at) {
-		size_t local = (size_t)(at - in);
-		for (size_t i = 1; i < local; i++)
-			buf[i] = '*';
-	} else {
-		size_t keep_head = buf[0] == '+' ? strcspn(buf, " ") : 0;
-		for (size_t i = keep_head; i + 2 < n; i++)
-			if (isdigit((unsigned char)buf[i]))
-				buf[i] = '*';
-	}
+	for (size_t i = 1; i < (size_t)(at - in); i++)
+		buf[i] = '*';
 	tg_strlcpy(out, buf, size);
 }
 

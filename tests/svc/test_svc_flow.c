@@ -518,6 +518,17 @@ static void codes_by_email(void)
 	struct store_session s;
 	CHECK_OK(svc_session_get(&e.o, &e.t, res.new_token, &s));
 	CHECK(s.mfa_methods & CA_METHOD_EMAIL);
+
+	/* registration by SMS: the page sees the number masked as the admin
+	 * API masks it (phone_mask), never whole */
+	mk_user(&e, &e.t, "sam@contoso.test", "enabled");
+	CHECK_OK(signin(&e, "sam@contoso.test", PW, tok, &res, &st));
+	CHECK_INT(st.step, SVC_FLOW_STEP_REGISTER);
+	CHECK_OK(svc_flow_register_contact(&e.f, &e.t, tok, CA_METHOD_SMS, "+46 70 123 45 67", &e.rq,
+	                                   &res, &st));
+	CHECK_STR(e.cap.to, "+46 701234567");
+	CHECK_INT(st.sent_kind, CA_METHOD_SMS);
+	CHECK_STR(st.sent_to, "+46 XXXXXXX67");
 	teardown(&e);
 }
 
