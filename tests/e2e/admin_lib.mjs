@@ -97,4 +97,17 @@ export async function signInToPortal(page, upn, secret, hash = '') {
   await page.press('#mfa-code', 'Enter');
   await page.waitForURL((u) => u.pathname === `/${tenant}/admin/`, { timeout: 15000 });
   await page.waitForSelector('#nav:not([hidden])');
+  await page.waitForSelector('#page > .page:not([aria-busy])');
+}
+
+// Opens a portal section by its hash (#/ca, #/signins?user=…) and waits
+// until the new section has rendered whole (app.js clears aria-busy), so
+// a read of the page's text never sees a half-drawn page or the old one.
+export async function openSection(page, hash) {
+  await page.evaluate(() => {
+    const old = document.querySelector('#page > .page');
+    if (old) old.setAttribute('data-stale', '');
+  });
+  await page.goto(portal + hash);
+  await page.waitForSelector('#page > .page:not([aria-busy]):not([data-stale])');
 }

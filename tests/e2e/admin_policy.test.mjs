@@ -15,7 +15,7 @@
 //  - the same pages in Swedish.
 import assert from 'node:assert/strict';
 import { test, after } from 'node:test';
-import { addAdmin, addUser, closeAll, newContext, portal, signInToPortal, tg, tgJson, watch } from './admin_lib.mjs';
+import { addAdmin, addUser, closeAll, newContext, openSection, signInToPortal, tg, tgJson, watch } from './admin_lib.mjs';
 
 after(closeAll);
 
@@ -141,7 +141,7 @@ test('a template is created in report-only; bad JSON shows its path; the state s
   assert.equal(edited.state, 'disabled');
 
   // bad JSON from the editor: the server's path, the textarea marked, nothing stored
-  await page.goto(`${portal}#/ca/new`);
+  await openSection(page, `#/ca/new`);
   await page.waitForSelector('.page--ca textarea.code');
   const bad = {
     displayName: 'Broken policy',
@@ -197,7 +197,7 @@ test('what-if and impact replay answer from the server', async () => {
   assert.match(await page.textContent('.page--ca .alert--danger'), /nobody@contoso\.test|not found|Request_ResourceNotFound/i);
 
   // impact replay of a draft that blocks everyone, with a bad draft first
-  await page.goto(`${portal}#/ca/impact`);
+  await openSection(page, `#/ca/impact`);
   await page.waitForSelector('.page--ca textarea.code');
   const draft = {
     displayName: 'Block everyone',
@@ -253,7 +253,7 @@ test('named locations: a bad CIDR is shown at its line; a good one is saved, aud
   assert.equal(shown.isTrusted, false);
 
   // the audit log shows the creation, with who and what
-  await page.goto(`${portal}#/audit?activity=location.`);
+  await openSection(page, `#/audit?activity=location.`);
   await page.waitForSelector('.page--audit tbody tr');
   const row = page.locator('.page--audit tbody tr', { hasText: 'location.create' }).first();
   assert.match(await row.textContent(), /lena\.locations@contoso\.test/);
@@ -265,7 +265,7 @@ test('named locations: a bad CIDR is shown at its line; a good one is saved, aud
   assert.match(detail, /Branch office/);
 
   // delete, confirmed
-  await page.goto(`${portal}#/locations/${loc.id}`);
+  await openSection(page, `#/locations/${loc.id}`);
   await page.waitForSelector('button:has-text("Delete")');
   await page.click('button:has-text("Delete")');
   await confirm(page);
@@ -312,10 +312,10 @@ test('a sign-in\'s detail view says why MFA was required', async () => {
     assert.ok(text.includes(s), `detail shows ${s}`);
   }
   // the filter by error code reaches the server: a code nobody has
-  await page.goto(`${portal}#/signins?user=${encodeURIComponent(upn)}&code=530035`);
+  await openSection(page, `#/signins?user=${encodeURIComponent(upn)}&code=530035`);
   await page.waitForSelector('.page--signins tbody td.muted');
   assert.match(await page.textContent('.page--signins tbody'), /No sign-ins match/);
-  await page.goto(`${portal}#/signins?user=${encodeURIComponent(upn)}&code=0`);
+  await openSection(page, `#/signins?user=${encodeURIComponent(upn)}&code=0`);
   await page.waitForSelector('.page--signins tbody tr .badge');
   assert.equal(await page.inputValue('select[name=status]'), '0');
   const okRows = await page.locator('.page--signins tbody tr .badge[data-status=success]').count();
@@ -340,14 +340,14 @@ test('a Security Reader reads Conditional Access but Create is refused with the 
   const err = await page.textContent('.pol-template .field__error:not([hidden])');
   assert.match(err, /You are not allowed to do this/);
   assert.match(err, /Security Reader|Authorization|not/i);
-  await page.goto(`${portal}#/ca/new`);
+  await openSection(page, `#/ca/new`);
   await page.waitForSelector('.page--ca textarea.code');
   await page.click('button:has-text("Create policy")');
   await page.waitForSelector('.page--ca .field__error:not([hidden])');
   assert.match(await page.textContent('.page--ca .field__error'), /You are not allowed to do this/);
   assert.equal(policies().length, before, 'nothing created');
   // security defaults: readable, not changeable
-  await page.goto(`${portal}#/security-defaults`);
+  await openSection(page, `#/security-defaults`);
   await page.waitForSelector('#sd-state[data-enabled]');
   await page.locator('input[role=switch]').click();
   await confirm(page);
@@ -368,17 +368,17 @@ test('the policy and log pages in Swedish', async () => {
   assert.match(await page.textContent('.page--security-defaults'), /Vad standardinställningar för säkerhet kräver/);
   assert.equal(await page.textContent('#sd-state'), 'Inaktiverade');
 
-  await page.goto(`${portal}#/ca`);
+  await openSection(page, `#/ca`);
   await page.waitForSelector('.page--ca table');
   assert.equal(await page.textContent('.page--ca h1'), 'Villkorsstyrd åtkomst');
   assert.equal(await page.textContent(`.page--ca tr:has-text("${ON_POLICY}") .badge`), 'På');
   assert.match(await page.textContent('.page--ca'), /Ny princip från en mall/);
 
-  await page.goto(`${portal}#/locations`);
+  await openSection(page, `#/locations`);
   await page.waitForSelector('.page--locations table');
   assert.equal(await page.textContent('.page--locations h1'), 'Namngivna platser');
 
-  await page.goto(`${portal}#/signins?user=${encodeURIComponent(upn)}`);
+  await openSection(page, `#/signins?user=${encodeURIComponent(upn)}`);
   await page.waitForSelector('.page--signins tbody tr .badge[data-status=success]');
   assert.equal(await page.textContent('.page--signins h1'), 'Inloggningsloggar');
   await page.locator('.page--signins tbody tr:has(.badge[data-status=success]) button.linklike').first().click();
@@ -389,7 +389,7 @@ test('the policy and log pages in Swedish', async () => {
   assert.match(await page.textContent('#why-mfa'), /MFA krävdes för inloggningen\./);
   assert.match(await page.textContent('#why-mfa'), /MFA per användare: MFA per användare är framtvingad för användaren\./);
 
-  await page.goto(`${portal}#/audit`);
+  await openSection(page, `#/audit`);
   await page.waitForSelector('.page--audit table');
   assert.equal(await page.textContent('.page--audit h1'), 'Granskningslogg');
   assert.match(await page.textContent('.page--audit thead'), /Initierad av/);

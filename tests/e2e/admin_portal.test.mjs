@@ -20,7 +20,7 @@ test('a Global Administrator signs in to the portal with MFA', async () => {
   const page = await ctx.newPage();
   const problems = watch(page);
   await signInToPortal(page, upn, secret);
-  await page.waitForSelector('.page--home h1');
+  await page.waitForSelector('.page--home:not([aria-busy]) h1');
   assert.match(await page.textContent('#me-name'), /gina\.global@contoso\.test/);
   assert.match(await page.textContent('.page--home'), /Global Administrator/);
   assert.ok(await page.isVisible('.page--home .alert--ok'), 'MFA was used');
@@ -77,7 +77,7 @@ test('the portal in Swedish', async () => {
   const ctx = await newContext({ locale: 'sv-SE' });
   const page = await ctx.newPage();
   await signInToPortal(page, upn, secret);
-  await page.waitForSelector('.page--home h1');
+  await page.waitForSelector('.page--home:not([aria-busy]) h1');
   assert.equal(await page.getAttribute('html', 'lang'), 'sv');
   assert.match(await page.textContent('#nav'), /Användare/);
   assert.match(await page.textContent('.page--home'), /Global Reader|Global läsare/);

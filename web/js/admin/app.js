@@ -91,7 +91,9 @@ async function route() {
     return;
   }
   if (mine !== rendering) return;
-  const page = h('div', { class: `page page--${s.id}` });
+  // aria-busy until the section's first render is done: assistive
+  // technology (and the browser tests) wait for the whole page.
+  const page = h('div', { class: `page page--${s.id}`, 'aria-busy': 'true' });
   root.replaceChildren(page);
   try {
     await mod.default.render(page, { sub, params, me, navigate, hasRole });
@@ -99,6 +101,7 @@ async function route() {
     status('danger', errorText(e));
   }
   if (mine !== rendering) return;
+  page.removeAttribute('aria-busy');
   const title = page.querySelector('h1');
   document.title = `${title ? title.textContent : t(s.key)} – ${t('admin.title')}`;
   if (title) title.focus({ preventScroll: true });

@@ -20,11 +20,12 @@ async function roleNames() {
 
 export default {
   async render(root, ctx) {
+    // The role names are fetched first so the page appears whole.
+    const names = await roleNames();
     root.append(heading(t('admin.home.title')));
     const me = ctx.me || {};
     root.append(h('p', { class: 'lead' }, t('admin.home.signedInAs', { upn: me.upn || '' })));
     const roles = me.roles || [];
-    const names = await roleNames();
     root.append(h('h2', {}, t('admin.home.roles')));
     if (!roles.length) {
       root.append(h('p', { class: 'alert alert--warn' }, t('admin.home.noRoles')));
