@@ -155,6 +155,50 @@ static int reply_401(struct http_req *r, struct oidc_call *oc, bool sent, const 
 	return http_reply_queue(r, 401, resp, len);
 }
 
+/* The roles (delegated) or application permissions (app-only) the
+ * principal holds now, read from the store on every request. */
+struct held {
+	size_t n;
+	char v[GRAPH_MAX_ROLES][GRAPH_ROLE_LEN];
+};
+
+static bool held_has(const struct held *h, const char *s)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (strcmp(h->v[i], s) == 0)
+			return true;
+	return false;
+}
+
+static int held_add(const char *id, void *arg)
+{
+	struct held *h = arg;
+	if (h->n < GRAPH_MAX_ROLES && strlen(id) < GRAPH_ROLE_LEN)
+		snprintf(h->v[h->n++], GRAPH_ROLE_LEN, "%s", id);
+	return TG_OK;
+}
+
+static int user_held(struct oidc_call *oc, const char *user_id, struct held *out)
+{
+	int r = store_user_roles(oc->c->store, user_id, held_add, out);
+	if (r)
+		log_error("reading the roles of user %s: %s", user_id, tg_strerror(r));
+	return r ? TG_ERR_STORE : TG_OK;
+}
+
+static int app_held(struct oidc_call *oc, const char *client_id, struct held *out)
+{
+	struct store_app *app = xcalloc(1, sizeof *app);
+	int r = svc_app_get(&oc->c->sv, &oc->t, client_id, app);
+	if (r == TG_OK)
+		for (size_t i = 0; i < app->n_permissions; i++)
+			(void)held_add(app->permissions[i], out);
+	free(app);
+	if (r == TG_ERR_NOT_FOUND || r == TG_ERR_INVALID)
+		return TG_ERR_NOT_FOUND;
+	return r ? TG_ERR_STORE : TG_OK;
+}
+
 int http_graph_auth(struct http_req *r, struct oidc_call *oc, struct graph_principal *out)
 {
 	memset(out, 0, sizeof *out);
@@ -205,12 +249,27 @@ int http_graph_auth(struct http_req *r, struct oidc_call *oc, struct graph_princ
 	} else {
 		snprintf(out->actor, sizeof out->actor, "app:%s", cid);
 	}
+	/* A role counts when the token lists it and the user (or app) still
+	 * holds it now: a role removed, or a permission taken from an app,
+	 * stops working at once instead of when the token expires. A role
+	 * given after the token was issued needs a new token. */
+	struct held held = {0};
+	int hr = out->app_only ? app_held(oc, cid, &held) : user_held(oc, out->user_id, &held);
+	if (hr == TG_ERR_NOT_FOUND) {
+		json_decref(claims);
+		return reply_401(r, oc, true, "The app no longer exists.");
+	}
+	if (hr) {
+		json_decref(claims);
+		return TG_ERR_UNAVAILABLE;
+	}
 	const json_t *roles = json_object_get(claims, "roles");
 	size_t i;
 	const json_t *rv;
 	json_array_foreach(roles, i, rv) {
 		const char *s = json_string_value(rv);
-		if (!s || strlen(s) >= GRAPH_ROLE_LEN || out->n_roles >= GRAPH_MAX_ROLES)
+		if (!s || strlen(s) >= GRAPH_ROLE_LEN || out->n_roles >= GRAPH_MAX_ROLES ||
+		    !held_has(&held, s))
 			continue;
 		snprintf(out->roles[out->n_roles++], GRAPH_ROLE_LEN, "%s", s);
 	}

@@ -196,6 +196,29 @@ for u in plain gwen; do
   status 204 "reset $u"
 done
 
+# A role removed stops working at once, not when the token expires; a role
+# given later needs a new token (the token's roles ∩ the roles held now).
+tg role remove gwen@contoso.test "Global Reader" >/dev/null
+req "$GWEN" GET "/beta/users/plain@contoso.test/$REQ"
+status 403 "a removed role no longer reads, though the token lists it"
+tg role assign plain@contoso.test "Global Reader" >/dev/null
+req "$PLAIN" GET /v1.0/users
+status 403 "a role given after the token was issued needs a new token"
+PLAIN=$(delegated plain@contoso.test)
+req "$PLAIN" GET /v1.0/users
+status 200 "a new token carries the new role"
+tg role remove plain@contoso.test "Global Reader" >/dev/null
+tg role assign gwen@contoso.test "Global Reader" >/dev/null
+# an app deleted: its tokens are refused (401), not only its next token
+read -r GONE_ID GONE_SECRET <<< "$(newapp Gone User.Read.All)"
+GONE=$(token "$GONE_ID" "$GONE_SECRET")
+req "$GONE" GET /v1.0/users
+status 200 "app token before the app is deleted"
+tg app delete "$GONE_ID" >/dev/null
+req "$GONE" GET /v1.0/users
+status 401 "app token after the app is deleted"
+body_has 'no longer exists'
+
 # ---- security defaults (users with per-user MFA on are in the way) ----
 SDP=/v1.0/policies/identitySecurityDefaultsEnforcementPolicy
 req "$SD" GET $SDP
