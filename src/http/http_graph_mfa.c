@@ -15,8 +15,10 @@
  * MFA was turned on for them (svc_notify.h), newest first.
  *
  *   $filter  status eq 'pending|sent|failed'
- *   $top     1..999 (default 100); no @odata.nextLink: the store's list
- *            has no cursor, so the answer is the newest $top notices
+ *   $top     1..999 (default 100; one more is read to know whether more
+ *            remain, at most TG_MAX_NOTIFY_LIST); @odata.nextLink with
+ *            $skiptoken "CREATED.SEQ" (the last notice shown: keyset paging
+ *            newest first, as the sign-in log), the $filter kept
  *   $select  among the properties of a notice (id always kept)
  *
  * Framework: http_graph.h; documentation: docs/admin-api.md. */
@@ -30,6 +32,7 @@
 #include "http/http_route.h"
 #include "store/store.h"
 #include "store/store_notify.h"
+#include "svc/svc_signin.h"
 
 static const char *const mfa_props[] = {
 	"id", "userPrincipalName", "displayName", "perUserMfaState", NULL,
@@ -159,6 +162,9 @@ static const char *const notice_status_names[] = {
 struct notice_acc {
 	json_t *arr;
 	const struct graph_query *q;
+	size_t n;
+	int64_t last_created, last_seq;   /* the cursor after the last one shown */
+	bool more;
 };
 
 static json_t *notice_time(int64_t t)
@@ -173,6 +179,10 @@ static json_t *notice_time(int64_t t)
 static int notice_cb(const struct store_notification *n, void *arg)
 {
 	struct notice_acc *a = arg;
+	if (a->n == a->q->top) {
+		a->more = true;
+		return TG_OK;
+	}
 	const char *st = n->status >= STORE_NOTIFY_PENDING && n->status <= STORE_NOTIFY_FAILED
 	                         ? notice_status_names[n->status]
 	                         : "unknown";
@@ -191,6 +201,9 @@ static int notice_cb(const struct store_notification *n, void *arg)
 	http_graph_select(a->q, o);
 	if (json_array_append_new(a->arr, o))
 		return TG_ERR_NOMEM;
+	a->last_created = n->created;
+	a->last_seq = n->change_seq;
+	a->n++;
 	return TG_OK;
 }
 
@@ -204,14 +217,20 @@ int http_graph_mfa_notices(struct http_req *r)
 	if (!http_graph_require(r, &g, GRAPH_OP_PER_USER_MFA_READ, NULL) ||
 	    !http_graph_query(r, notice_filter_props, notice_props, &q))
 		goto out;
-	if (q.skiptoken[0]) {
-		e = http_reply_error(r, 400, "Request_BadRequest",
-		                     "$skiptoken is not supported: this list has no further pages.");
+	if (q.top >= TG_MAX_NOTIFY_LIST) {   /* $top + 1 is read; unreachable while $top ≤ 999 */
+		char msg[96];
+		snprintf(msg, sizeof msg, "Invalid page size specified: $top must be between 1 and %d.",
+		         TG_MAX_NOTIFY_LIST - 1);
+		e = http_reply_error(r, 400, "Request_BadRequest", msg);
 		goto out;
 	}
-	struct store_notify_query nq = {.tenant_id = g.t->id, .status = -1, .limit = (int)q.top};
-	if (nq.limit > TG_MAX_NOTIFY_LIST)
-		nq.limit = TG_MAX_NOTIFY_LIST;
+	struct store_notify_query nq = {.tenant_id = g.t->id, .status = -1, .limit = (int)q.top + 1};
+	if (q.skiptoken[0] &&
+	    svc_signin_cursor_parse(q.skiptoken, &nq.before_created, &nq.before_seq) != TG_OK) {
+		e = http_reply_error(r, 400, "Request_BadRequest",
+		                     "Invalid $skiptoken: start again without it.");
+		goto out;
+	}
 	if (q.fop != GRAPH_FILTER_NONE) {
 		nq.status = -2;
 		for (int i = STORE_NOTIFY_PENDING; i <= STORE_NOTIFY_FAILED; i++)
@@ -231,7 +250,10 @@ int http_graph_mfa_notices(struct http_req *r)
 		json_decref(acc.arr);
 		goto out;
 	}
-	e = http_graph_reply_collection(r, &g, "mfaNotices", acc.arr, &q, NULL);
+	char next[48];
+	if (acc.more)
+		svc_signin_cursor_format(acc.last_created, acc.last_seq, next, sizeof next);
+	e = http_graph_reply_collection(r, &g, "mfaNotices", acc.arr, &q, acc.more ? next : NULL);
 out:
 	http_graph_end(&g);
 	return e;

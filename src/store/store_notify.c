@@ -47,5 +47,6 @@ int store_notify_list(struct store *s, const struct store_notify_query *q,
 {
 	NEED(q && q->tenant_id && cb && q->limit > 0 && q->limit <= TG_MAX_NOTIFY_LIST);
 	NEED(q->status >= -1 && q->status <= STORE_NOTIFY_FAILED);
+	NEED(q->before_seq >= 0 && (q->before_seq > 0 || q->before_created == 0));
 	STORE_SUB_CALL(s, notify, list, q, cb, arg);
 }

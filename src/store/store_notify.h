@@ -55,10 +55,18 @@ struct store_notification {
 	char upn[TG_MAX_UPN + 1];
 };
 
+/* The list is newest first by (created, change_seq), both descending;
+ * change_seq is unique, so the pair is a total order and a page cursor.
+ * before_seq 0 (and before_created 0): from the newest; before_seq > 0:
+ * only the notices strictly older than (before_created, before_seq), the
+ * last notice of the previous page (keyset paging: a notice inserted
+ * meanwhile neither repeats nor hides one). */
 struct store_notify_query {
 	const char *tenant_id;      /* required */
 	int status;                 /* -1 = any, else enum store_notify_status */
 	int limit;                  /* 1..TG_MAX_NOTIFY_LIST */
+	int64_t before_created;     /* cursor: the previous page's last created */
+	int64_t before_seq;         /* cursor: its change_seq; 0 = no cursor */
 };
 
 typedef int (*store_notification_cb)(const struct store_notification *n, void *arg);
@@ -96,7 +104,10 @@ int store_notify_mark_sent(struct store *s, const char *id, unsigned attempts, i
  * store_notify_mark_sent. */
 int store_notify_mark_failed(struct store *s, const char *id, unsigned attempts,
                              int64_t next_attempt, bool give_up, const char *error);
-/* A tenant's notices, newest first, at most q->limit, with each user's UPN. */
+/* A tenant's notices, newest first, at most q->limit, with each user's UPN,
+ * from the cursor on when q->before_seq > 0. TG_ERR_INVALID for a limit
+ * out of range, an unknown status, a negative before_seq, or
+ * before_created without before_seq (both fields or neither). */
 int store_notify_list(struct store *s, const struct store_notify_query *q,
                       store_notification_cb cb, void *arg);
 

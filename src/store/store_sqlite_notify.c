@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT
  * SQLite backend, notify domain (see store_notify.h and schema
- * 0006_notify.sql). Bound parameters only. The claim is one UPDATE …
- * RETURNING (SQLite 3.35+): the row is chosen and leased under the same
- * write lock, so two handles never claim one notice. */
+ * 0006_notify.sql, 0007_notify_paging.sql). Bound parameters only. The
+ * claim is one UPDATE … RETURNING (SQLite 3.35+): the row is chosen and
+ * leased under the same write lock, so two handles never claim one notice. */
 #include <sqlite3.h>
+#include <stdint.h>
 #include <string.h>
 #include "base/err.h"
 #include "base/str.h"
@@ -132,22 +133,33 @@ static int sqlite_notify_mark_failed(struct store *st, const char *id, unsigned 
 	return step_claimed(st, q, "notification failed");
 }
 
+/* Two statements, with and without the status, so that each is one range
+ * read of its index (0007_notify_paging.sql) in list order: "?2 < 0 OR
+ * status = ?2" would keep SQLite from using the status column. Without a
+ * cursor the range starts above every row (INT64_MAX, INT64_MAX). */
+#define NOTIFY_LIST_SELECT                                                                    \
+	"SELECT n.id,n.tenant_id,n.user_id,n.change_seq,n.kind,n.locale,n.to_addr,n.created,"   \
+	"n.status,n.attempts,n.next_attempt,n.sent,n.last_error,coalesce(u.upn,'')"             \
+	" FROM notification n LEFT JOIN user u ON u.id=n.user_id WHERE n.tenant_id=?1"
+#define NOTIFY_LIST_PAGE                                                                      \
+	" AND (n.created,n.change_seq) < (?2,?3)"                                               \
+	" ORDER BY n.created DESC, n.change_seq DESC LIMIT ?4"
+
 static int sqlite_notify_list(struct store *st, const struct store_notify_query *qu,
                               store_notification_cb cb, void *arg)
 {
-	static const char sql[] =
-		"SELECT n.id,n.tenant_id,n.user_id,n.change_seq,n.kind,n.locale,n.to_addr,n.created,"
-		"n.status,n.attempts,n.next_attempt,n.sent,n.last_error,coalesce(u.upn,'')"
-		" FROM notification n LEFT JOIN user u ON u.id=n.user_id"
-		" WHERE n.tenant_id=?1 AND (?2 < 0 OR n.status=?2)"
-		" ORDER BY n.created DESC, n.change_seq DESC LIMIT ?3";
+	static const char sql_any[] = NOTIFY_LIST_SELECT NOTIFY_LIST_PAGE;
+	static const char sql_status[] = NOTIFY_LIST_SELECT " AND n.status=?5" NOTIFY_LIST_PAGE;
 	sqlite3_stmt *q;
-	int r = prep(S(st), sql, &q);
+	int r = prep(S(st), qu->status < 0 ? sql_any : sql_status, &q);
 	if (r)
 		return r;
 	bind_text(q, 1, qu->tenant_id);
-	sqlite3_bind_int(q, 2, qu->status);
-	sqlite3_bind_int(q, 3, qu->limit);
+	sqlite3_bind_int64(q, 2, qu->before_seq > 0 ? qu->before_created : INT64_MAX);
+	sqlite3_bind_int64(q, 3, qu->before_seq > 0 ? qu->before_seq : INT64_MAX);
+	sqlite3_bind_int(q, 4, qu->limit);
+	if (qu->status >= 0)
+		sqlite3_bind_int(q, 5, qu->status);
 	int rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct store_notification n;

@@ -3,6 +3,7 @@
 // data directory, oathtool codes, and signing an administrator in to the
 // portal (/{tenant}/admin/) through the real sign-in pages with a TOTP
 // code, as the built-in public client with PKCE.
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { launch } from './browser.mjs';
 
@@ -110,4 +111,16 @@ export async function openSection(page, hash) {
   });
   await page.goto(portal + hash);
   await page.waitForSelector('#page > .page:not([aria-busy]):not([data-stale])');
+}
+
+// Polls fn (a plain function: CLI reads, files) every 250 ms until it
+// returns something truthy, which is returned; fails after ms.
+export async function waitFor(fn, ms, what) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }

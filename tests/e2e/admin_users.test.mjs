@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, after } from 'node:test';
 import { addAdmin, addApp, addUser, closeAll, newContext, signInToPortal, tg, tgJson,
-         watch } from './admin_lib.mjs';
+         waitFor, watch } from './admin_lib.mjs';
 
 after(closeAll);
 
@@ -27,16 +27,6 @@ function mailbox() {
     for (const a of to.split(',')) out[a] = (out[a] || 0) + 1;
   }
   return out;
-}
-
-async function waitFor(fn, ms, what) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 // Search the per-user MFA table by UPN prefix and wait for n rows.

@@ -13,7 +13,11 @@
 # failed attempts and sent; `notify run` delivers on demand; SIGTERM stops
 # the worker cleanly. GET /tollgate/v1/mfaNotices shows the same list to
 # administrators (pending with the last error, then sent; the status
-# filter; 400 / 401 / 403).
+# filter; 400 / 401 / 403) and pages through it: $top=2 / 4 walk every
+# notice once in the CLI's order, with and without the status filter (kept
+# in each @odata.nextLink), no nextLink on the last page, a bad $top or a
+# tampered $skiptoken is a 400 in Graph's shape, and a nextLink does not
+# let a token without the permission in.
 . "$TG_TEST_SRCDIR/tests/lib.sh"
 H="$TG_TEST_SRCDIR/tests/cli/helpers"
 . "$TG_TEST_SRCDIR/tests/http/graph_lib.sh"
@@ -138,7 +142,7 @@ body_has "status eq 'pending', 'sent' or 'failed'"
 req "$RO" GET "/tollgate/v1/mfaNotices?\$filter=kind%20eq%20'mfaRegister'"
 status 400 "mfaNotices filter on another property"
 req "$RO" GET "/tollgate/v1/mfaNotices?\$skiptoken=x"
-status 400 "mfaNotices has no pages"
+status 400 "mfaNotices bad skiptoken"
 req "$RO" GET "/tollgate/v1/mfaNotices?\$top=1000"
 status 400 "mfaNotices \$top over 999"
 req "$AU" GET /tollgate/v1/mfaNotices
@@ -252,4 +256,93 @@ expect 2 "notify list: bad limit" -- tg notify list --limit 0
 expect 2 "notify run: bad max" -- tg notify run --max 5000
 TOLLGATE_NOTIFY_RETRY_SECONDS=0 expect 1 "bad notify_retry_seconds" -- tg notify list
 err_has "TOLLGATE_NOTIFY_RETRY_SECONDS"
+# --- the admin's list pages (6 notices: 5 sent, gina's pending) -------------
+start_server
+RO=$(token "$RO_ID" "$RO_SECRET")
+AU=$(token "$AU_ID" "$AU_SECRET")
+[ -n "$RO" ] && [ -n "$AU" ] && ok || fail "no tokens after the restart"
+tg --json notify list > "$TMP/cli.json"
+cli_ids() { # cli_ids [STATUS]: the CLI's notice ids, newest first
+  "$PY" -c 'import json,sys
+print(" ".join(n["id"] for n in json.load(sys.stdin) if len(sys.argv) < 2 or n["status"] == sys.argv[1]))' "$@" < "$TMP/cli.json"; }
+same "$(cli_ids | wc -w)" 6 "six notices in the CLI's list"
+# walk TOKEN URL [FILTER]: follow @odata.nextLink from URL; prints the ids
+# in order, then "pages=N"; fails when a page is not 200 or empty, a
+# nextLink drops the $filter, or there are more than 20 pages
+walk() {
+  "$PY" - "$@" <<'PYEOF'
+import json, sys, urllib.request
+tok, url = sys.argv[1], sys.argv[2]
+flt = sys.argv[3] if len(sys.argv) > 3 else None
+ids, pages = [], 0
+while url:
+    pages += 1
+    if pages > 20: sys.exit("more than 20 pages")
+    rq = urllib.request.Request(url, headers={"Authorization": "Bearer " + tok})
+    with urllib.request.urlopen(rq) as r:
+        d = json.load(r)
+    if not d["value"]: sys.exit("an empty page")
+    ids += [n["id"] for n in d["value"]]
+    url = d.get("@odata.nextLink")
+    if url and flt and "$filter=" + flt not in url: sys.exit("the filter is lost: " + url)
+print(" ".join(ids))
+print("pages=%d" % pages)
+PYEOF
+}
+NL="$G/tollgate/v1/mfaNotices"
+walk "$RO" "$NL?\$top=2" > "$TMP/walk" && ok || fail "walk \$top=2"
+same "$(head -1 "$TMP/walk")" "$(cli_ids)" "\$top=2: every notice once, newest first"
+same "$(tail -1 "$TMP/walk")" "pages=3" "\$top=2: three pages for six"
+walk "$RO" "$NL?\$top=4" > "$TMP/walk" && ok || fail "walk \$top=4"
+same "$(head -1 "$TMP/walk")" "$(cli_ids)" "\$top=4: every notice once"
+same "$(tail -1 "$TMP/walk")" "pages=2" "\$top=4: two pages"
+walk "$RO" "$NL?\$top=2&\$filter=status%20eq%20%27sent%27" "status%20eq%20%27sent%27" > "$TMP/walk" &&
+  ok || fail "walk sent"
+same "$(head -1 "$TMP/walk")" "$(cli_ids sent)" "sent, \$top=2: the five sent, in order"
+same "$(tail -1 "$TMP/walk")" "pages=3" "sent, \$top=2: pages of 2, 2, 1"
+walk "$RO" "$NL?\$top=1&\$filter=status%20eq%20%27pending%27" > "$TMP/walk" && ok || fail "walk pending"
+same "$(head -1 "$TMP/walk")" "$(cli_ids pending)" "pending: gina's only"
+same "$(tail -1 "$TMP/walk")" "pages=1" "pending, \$top=1: one page, no nextLink"
+# the nextLink itself
+req "$RO" GET "/tollgate/v1/mfaNotices?\$top=5&\$select=status&\$filter=status%20eq%20'sent'"
+status 200 "mfaNotices top 5 of 5 sent"
+same "$(count < "$TMP/body")" 5 "five sent on one page"
+body_lacks '@odata.nextLink'
+req "$RO" GET "/tollgate/v1/mfaNotices?\$top=4&\$select=status&\$filter=status%20eq%20'sent'"
+LINK=$(nextlink < "$TMP/body")
+case "$LINK" in
+  "$G/tollgate/v1/mfaNotices?\$top=4&\$filter=status%20eq%20%27sent%27&\$select=status&\$skiptoken="?*) ok ;;
+  *) fail "nextLink: $LINK" ;;
+esac
+SKIP=${LINK##*skiptoken=}
+req "$RO" GET "/tollgate/v1/mfaNotices?\$top=4&\$select=status&\$filter=status%20eq%20'sent'&\$skiptoken=$SKIP"
+status 200 "the second page"
+same "$(count < "$TMP/body")" 1 "the fifth sent notice"
+same "$(json value.0.id < "$TMP/body")" "$(cli_ids sent | awk '{print $5}')" "the fifth is the oldest sent"
+body_lacks '"address"'
+body_lacks '@odata.nextLink'
+# a nextLink does not let a token without the permission in
+req "$AU" GET "/tollgate/v1/mfaNotices?\$top=4&\$skiptoken=$SKIP"
+status 403 "a nextLink with AuditLog.Read.All only"
+# bad $top, tampered $skiptoken: 400 in Graph's shape
+for top in 0 1000 -1 abc 2x; do
+  req "$RO" GET "/tollgate/v1/mfaNotices?\$top=$top"
+  status 400 "\$top=$top"
+  same "$(json error.code < "$TMP/body")" Request_BadRequest "\$top=$top: Graph error code"
+  body_has '$top must be between 1 and 999'
+done
+for bad in "x" "123" "123." ".5" "${SKIP}x" "${SKIP%%.*}.0" "${SKIP%%.*}.-3" "a${SKIP}" \
+           "${SKIP%%.*}.99999999999999999999" "%20"; do
+  req "$RO" GET "/tollgate/v1/mfaNotices?\$top=2&\$skiptoken=$bad"
+  status 400 "skiptoken '$bad'"
+  same "$(json error.code < "$TMP/body")" Request_BadRequest "skiptoken '$bad': Graph error code"
+  body_has 'Invalid $skiptoken'
+done
+req "$RO" GET "/tollgate/v1/mfaNotices?\$skiptoken="
+status 400 "an empty skiptoken"
+# a well-formed cursor older than every notice: an empty last page
+req "$RO" GET "/tollgate/v1/mfaNotices?\$skiptoken=1.1"
+status 200 "a cursor before every notice"
+same "$(count < "$TMP/body")" 0 "nothing older"
+body_lacks '@odata.nextLink'
 finish

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
 // The Notices tab of the per-user MFA page (#/mfa/notices): the emails
 // Tollgate sends users when MFA is turned on for them, newest first, with
-// their delivery status (GET /tollgate/v1/mfaNotices). The API has no
-// further pages, so this is one bounded page (the newest LIMIT), narrowed
-// with the status filter (?status=pending|sent|failed in the URL too).
+// their delivery status (GET /tollgate/v1/mfaNotices), one page of
+// PAGE_SIZE at a time: Next follows the API's @odata.nextLink (a keyset
+// cursor, so a tenant of any size is never loaded whole), Previous shows a
+// page already loaded. The status filter is asked of the server, kept in
+// every nextLink, and kept in the address (#/mfa/notices?status=sent).
 import { t } from '/js/i18n.js';
 import { h, pagedTable, when } from '/js/admin/ui.js';
 import { odataString, pager, query } from '/js/admin/api.js';
 
-const LIMIT = 100;
+const PAGE_SIZE = 50;
 const STATUSES = ['pending', 'sent', 'failed'];
 const BADGE = { pending: 'badge--warn', sent: 'badge--ok', failed: 'badge--danger' };
 
@@ -26,7 +28,7 @@ export async function renderNotices(panel, ctx) {
   if (STATUSES.includes(wanted)) sel.value = wanted;
 
   const makePager = () => pager(`/tollgate/v1/mfaNotices${query({
-    $top: LIMIT, $filter: sel.value ? `status eq ${odataString(sel.value)}` : '',
+    $top: PAGE_SIZE, $filter: sel.value ? `status eq ${odataString(sel.value)}` : '',
   })}`);
   const table = pagedTable(makePager, [
     { label: t('mfa.notices.col.user'), value: (n) => n.userPrincipalName },
@@ -41,13 +43,16 @@ export async function renderNotices(panel, ctx) {
     rowKey: (n) => n.id,
   });
   table.element.id = 'mfa-notices-table';
-  sel.addEventListener('change', () => table.reload());
+  sel.addEventListener('change', () => {
+    // the address keeps the filter without a re-render (no hashchange)
+    history.replaceState(null, '', `#/mfa/notices${query({ status: sel.value })}`);
+    table.reload();
+  });
 
   panel.append(
     h('p', { class: 'mfa-notices__intro' }, t('mfa.notices.intro')),
     h('div', { class: 'toolbar', role: 'search' },
       h('div', { class: 'field' }, h('label', { for: 'mfa-notices-filter' }, t('mfa.notices.filterLabel')), sel)),
-    h('p', { class: 'muted' }, t('mfa.notices.limit', { n: LIMIT })),
     table.element);
   await table.reload();
 }
