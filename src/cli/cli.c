@@ -44,10 +44,14 @@ static const struct cli_cmd commands[] = {
 	 "delete all of a user's app passwords", NULL},
 	{"app-password list", cli_app_password_list, "UPN",
 	 "list a user's app passwords (names and dates, never the passwords)", NULL},
-	{"audit list", cli_audit_list, "[--since DURATION|TIME] [--action PREFIX] [--target NAME] [--limit N]",
+	{"audit list", cli_audit_list,
+	 "[--since DURATION|TIME] [--action PREFIX] [--target NAME] [--actor ACTOR] [--limit N]",
 	 "show the audit log, newest first",
 	 "  --since    24h, 7d, … or an ISO-8601 time\n  --action   only actions starting with PREFIX (user., user.mfa_state, group., …)\n"
-	 "  --target   only records about this UPN or name\n  --limit    at most N records (default 100)\n"},
+	 "  --target   only records about this UPN or name\n"
+	 "  --actor    only changes made by ACTOR, exactly as listed: user:UPN (lowercase),\n"
+	 "             app:CLIENT-ID, cli:USER, system\n"
+	 "  --limit    at most N records (default 100)\n"},
 	{"code send", cli_code_send, "UPN --channel email|sms|voice",
 	 "send a one-time code through the configured channel",
 	 "  email goes to the user's email method, sms to the mobile number, voice to\n"

@@ -354,11 +354,15 @@ static int audit_row(const struct tg_audit *a, void *arg)
 
 int cli_audit_list(struct cli *c, int argc, char **argv)
 {
-	const char *since = NULL, *action = NULL, *target = NULL, *limit = NULL;
+	const char *since = NULL, *action = NULL, *target = NULL, *actor = NULL, *limit = NULL;
 	struct cli_opt opts[] = {{"--since", OPT_STR, &since}, {"--action", OPT_STR, &action},
-	                         {"--target", OPT_STR, &target}, {"--limit", OPT_STR, &limit}, {0}};
+	                         {"--target", OPT_STR, &target}, {"--actor", OPT_STR, &actor},
+	                         {"--limit", OPT_STR, &limit}, {0}};
 	CLI_PARSE(opts, 0, 0);
-	struct audit_query q = {.action_prefix = action, .target = target, .limit = 100};
+	struct audit_query q = {.action_prefix = action, .target = target, .actor = actor, .limit = 100};
+	if (actor && (!actor[0] || strlen(actor) > TG_MAX_AUDIT_ACTOR))
+		return cli_usage_err(c, "--actor must be 1 to %d characters, such as user:UPN, app:CLIENT-ID "
+		                     "or cli:root", TG_MAX_AUDIT_ACTOR);
 	int64_t v;
 	if (limit) {
 		if (tg_parse_i64(limit, 1, 1000000, &v))

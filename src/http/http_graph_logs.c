@@ -5,14 +5,17 @@
  * status/errorCode eq, joined by "and"; $top and @odata.nextLink paging
  * with the "TIME.SEQ" cursor as $skiptoken) and /v1.0/auditLogs/directoryAudits
  * (the audit table in Graph's directoryAudit shape, newest first, paged by
- * sequence number). Both need GRAPH_OP_AUDIT_READ. */
+ * sequence number; $filter also on who made the change, initiatedBy/…).
+ * Both need GRAPH_OP_AUDIT_READ. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "base/err.h"
+#include "base/mem.h"
 #include "base/str.h"
+#include "base/uuid.h"
 #include "core/upn.h"
 #include "http/http_app.h"
 #include "http/http_graph.h"
@@ -339,11 +342,59 @@ static int audit_row(const struct tg_audit *a, void *arg)
 	return 0;
 }
 
+/* The actor of an initiatedBy clause into actor (TG_MAX_AUDIT_ACTOR + 1):
+ * "user:<upn lowercased>" or "app:<appId>"; a user id is looked up and
+ * stands for the user's UPN now (*none when no such user: the answer is
+ * empty, as Graph's is for an id that initiated nothing). false after
+ * answering 400 (naming the clause) or 500. */
+static bool actor_or_reply(struct http_req *r, struct graph_call *g, const struct clause *c,
+                           char *actor, bool *none, int *e)
+{
+	char upn[TG_MAX_UPN + 1];
+	if (strcmp(c->prop, "initiatedBy/user/userPrincipalName") == 0) {
+		if (upn_normalize(c->value, upn, sizeof upn, NULL))
+			return bad_request(r, "Invalid filter clause: initiatedBy/user/userPrincipalName is "
+			                      "not a UPN.");
+	} else if (strcmp(c->prop, "initiatedBy/user/id") == 0) {
+		if (!uuid_is_valid(c->value))
+			return bad_request(r, "Invalid filter clause: initiatedBy/user/id takes a user's "
+			                      "object id (a GUID).");
+		struct tg_user u;
+		int fe = svc_user_find(&g->c->sv, g->t, c->value, &u);
+		tg_wipe(u.pwhash, sizeof u.pwhash);
+		if (fe == TG_ERR_NOT_FOUND) {
+			*none = true;
+			return true;
+		}
+		if (fe) {
+			*e = http_reply_err(r, fe, "reading the user of initiatedBy/user/id");
+			return false;
+		}
+		tg_strlcpy(upn, u.upn, sizeof upn);
+	} else {                                 /* initiatedBy/app/appId */
+		if (!c->value[0] || strlen(c->value) > TG_MAX_ID)
+			return bad_request(r, "Invalid filter clause: initiatedBy/app/appId takes an "
+			                      "application (client) id.");
+		snprintf(actor, TG_MAX_AUDIT_ACTOR + 1, "app:%.*s", TG_MAX_ID, c->value); /* length checked */
+		return true;
+	}
+	snprintf(actor, TG_MAX_AUDIT_ACTOR + 1, "user:%s", upn);
+	return true;
+}
+
+static bool is_actor_prop(const char *prop)
+{
+	return strcmp(prop, "initiatedBy/user/userPrincipalName") == 0 ||
+	       strcmp(prop, "initiatedBy/user/id") == 0 || strcmp(prop, "initiatedBy/app/appId") == 0;
+}
+
 /* $filter for audits: activityDateTime ge/le, activityDisplayName eq
  * (a prefix match on the action when it ends in '.'), targetResources
- * id as "targetId eq". */
-static bool audit_filter_or_reply(struct http_req *r, struct audit_query *aq, char *action,
-                                  char *target)
+ * id as "targetId eq", one initiatedBy clause (eq; the actor). *none when
+ * the filter matches nothing without asking the store. false after an
+ * answer (400, or 500 in *e). */
+static bool audit_filter_or_reply(struct http_req *r, struct graph_call *g, struct audit_query *aq,
+                                  char *action, char *target, char *actor, bool *none, int *e)
 {
 	const char *f = http_req_query(r, "$filter");
 	if (!f)
@@ -354,7 +405,14 @@ static bool audit_filter_or_reply(struct http_req *r, struct audit_query *aq, ch
 		if (!next_clause(&f, &c))
 			return bad_request(r, "Invalid filter clause: use prop eq 'value' joined by and.");
 		bool eq = strcmp(c.op, "eq") == 0;
-		if (eq && strcmp(c.prop, "activityDisplayName") == 0 && strlen(c.value) <= TG_MAX_AUDIT_ACTION) {
+		if (eq && is_actor_prop(c.prop)) {
+			if (aq->actor || *none)
+				return bad_request(r, "Invalid filter clause: at most one initiatedBy clause.");
+			if (!actor_or_reply(r, g, &c, actor, none, e))
+				return false;
+			if (!*none)
+				aq->actor = actor;
+		} else if (eq && strcmp(c.prop, "activityDisplayName") == 0 && strlen(c.value) <= TG_MAX_AUDIT_ACTION) {
 			tg_strlcpy(action, c.value, TG_MAX_AUDIT_ACTION + 1);
 			aq->action_prefix = action;
 		} else if (eq && strcmp(c.prop, "targetId") == 0 && strlen(c.value) <= TG_MAX_AUDIT_TARGET) {
@@ -369,8 +427,10 @@ static bool audit_filter_or_reply(struct http_req *r, struct audit_query *aq, ch
 			else
 				aq->until = v;
 		} else {
-			return bad_request(r, "Invalid filter clause: supported are activityDisplayName and "
-			                      "targetId with eq, activityDateTime with ge and le.");
+			return bad_request(r, "Invalid filter clause: supported are activityDisplayName, "
+			                      "targetId, initiatedBy/user/userPrincipalName, "
+			                      "initiatedBy/user/id and initiatedBy/app/appId with eq, "
+			                      "activityDateTime with ge and le.");
 		}
 	}
 	return true;
@@ -390,8 +450,10 @@ int http_graph_directory_audits(struct http_req *r)
 		goto out;
 	struct audit_query aq;
 	char action[TG_MAX_AUDIT_ACTION + 1], target[TG_MAX_AUDIT_TARGET + 1];
+	char actor[TG_MAX_AUDIT_ACTOR + 1];
+	bool none = false;
 	memset(&aq, 0, sizeof aq);
-	if (!audit_filter_or_reply(r, &aq, action, target))
+	if (!audit_filter_or_reply(r, &g, &aq, action, target, actor, &none, &e))
 		goto out;
 	if (q.skiptoken[0]) {
 		int64_t v;
@@ -404,7 +466,7 @@ int http_graph_directory_audits(struct http_req *r)
 	aq.tenant_id = g.t->id;
 	aq.limit = (int)q.top + 1;
 	struct audit_page pg = {json_array(), 0, q.top, 0};
-	if ((e = store_audit_list(g.c->store, &aq, audit_row, &pg))) {
+	if (!none && (e = store_audit_list(g.c->store, &aq, audit_row, &pg))) {
 		json_decref(pg.arr);
 		e = http_reply_err(r, e, "reading the audit log");
 		goto out;

@@ -168,7 +168,12 @@ int store_user_roles(struct store *s, const char *uid, store_id_cb cb, void *arg
 int store_role_members(struct store *s, const char *tid, const char *rid, store_id_cb cb, void *arg) { NEED(tid && rid && cb); CALL(s, role_members, tid, rid, cb, arg); }
 
 int store_audit_append(struct store *s, struct tg_audit *a) { NEED(a && a->action[0]); CALL(s, audit_append, a); }
-int store_audit_list(struct store *s, const struct audit_query *q, store_audit_cb cb, void *arg) { NEED(q && cb); CALL(s, audit_list, q, cb, arg); }
+int store_audit_list(struct store *s, const struct audit_query *q, store_audit_cb cb, void *arg)
+{
+	NEED(q && cb);
+	NEED(!q->actor || (q->actor[0] && strlen(q->actor) <= TG_MAX_AUDIT_ACTOR));
+	CALL(s, audit_list, q, cb, arg);
+}
 
 int store_setting_get(struct store *s, const char *tid, const char *k, char **out) { NEED(tid && k && out); CALL(s, setting_get, tid, k, out); }
 int store_setting_set(struct store *s, const char *tid, const char *k, const char *v) { NEED(tid && k && v); CALL(s, setting_set, tid, k, v); }

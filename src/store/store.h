@@ -54,6 +54,8 @@ struct audit_query {
 	int64_t since, until;        /* 0 = open */
 	const char *action_prefix;
 	const char *target;
+	const char *actor;           /* exact: "user:<upn>", "app:<client id>",
+	                                "cli:root"; at most TG_MAX_AUDIT_ACTOR */
 	int64_t before_seq;          /* paging: seq < this (0 = newest) */
 	int limit;
 };

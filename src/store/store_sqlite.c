@@ -879,14 +879,22 @@ static int sqlite_audit_append(struct store *st, struct tg_audit *a)
 	return r;
 }
 
+/* With an actor the statement names it as a plain term ("actor=?8 AND
+ * seq<?6") and its index, so SQLite walks audit_actor (0008_audit_actor.sql)
+ * backwards from the paging cursor instead of scanning the whole log for
+ * a rare actor; "?8 IS NULL OR …" would hide the index from the planner. */
+#define AUDIT_LIST_SQL(index, actor_term, seq_term) \
+	"SELECT seq,tenant_id,time,actor,action,target,before,after FROM audit" index \
+	" WHERE " actor_term "(?1 IS NULL OR tenant_id=?1 OR tenant_id='') AND (?2=0 OR time>=?2)" \
+	" AND (?3=0 OR time<=?3) AND (?4 IS NULL OR substr(action,1,length(?4))=?4)" \
+	" AND (?5 IS NULL OR target=?5) AND " seq_term " ORDER BY seq DESC LIMIT ?7"
+
 static int sqlite_audit_list(struct store *st, const struct audit_query *aq, store_audit_cb cb, void *arg)
 {
-	static const char sql[] = "SELECT seq,tenant_id,time,actor,action,target,before,after FROM audit"
-		" WHERE (?1 IS NULL OR tenant_id=?1 OR tenant_id='') AND (?2=0 OR time>=?2) AND (?3=0 OR time<=?3)"
-		" AND (?4 IS NULL OR substr(action,1,length(?4))=?4) AND (?5 IS NULL OR target=?5)"
-		" AND (?6=0 OR seq<?6) ORDER BY seq DESC LIMIT ?7";
+	static const char sql_all[] = AUDIT_LIST_SQL("", "", "(?6=0 OR seq<?6)");
+	static const char sql_actor[] = AUDIT_LIST_SQL(" INDEXED BY audit_actor", "actor=?8 AND ", "seq<?6");
 	sqlite3_stmt *q;
-	int r = prep(S(st), sql, &q);
+	int r = prep(S(st), aq->actor ? sql_actor : sql_all, &q);
 	if (r)
 		return r;
 	if (aq->tenant_id) bind_text(q, 1, aq->tenant_id);
@@ -894,7 +902,12 @@ static int sqlite_audit_list(struct store *st, const struct audit_query *aq, sto
 	sqlite3_bind_int64(q, 3, aq->until);
 	if (aq->action_prefix) bind_text(q, 4, aq->action_prefix);
 	if (aq->target) bind_text(q, 5, aq->target);
-	sqlite3_bind_int64(q, 6, aq->before_seq);
+	if (aq->actor) {
+		bind_text(q, 8, aq->actor);
+		sqlite3_bind_int64(q, 6, aq->before_seq > 0 ? aq->before_seq : INT64_MAX);
+	} else {
+		sqlite3_bind_int64(q, 6, aq->before_seq);
+	}
 	sqlite3_bind_int64(q, 7, aq->limit > 0 ? aq->limit : -1);
 	int rc;
 	struct tg_audit *a = xmalloc(sizeof *a);

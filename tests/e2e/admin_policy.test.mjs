@@ -8,7 +8,8 @@
 //    state switch turns a policy Off;
 //  - what-if and impact replay answer from the server;
 //  - a bad CIDR on a named location is shown at its line; a good location
-//    is saved and deleted; the audit log shows the change before/after;
+//    is saved and deleted; the audit log shows the change before/after,
+//    and its Initiated-by filter lists only that administrator's changes;
 //  - an administrator's own sign-in (MFA by per-user MFA enforced) opens in
 //    the sign-in log with an explanation that names the reason;
 //  - a Security Reader reads policies but Create is refused with the 403;
@@ -263,6 +264,21 @@ test('named locations: a bad CIDR is shown at its line; a good one is saved, aud
   assert.match(detail, /Initiated by\s*lena\.locations@contoso\.test/);
   assert.match(detail, /displayName/);
   assert.match(detail, /Branch office/);
+
+  // the Initiated-by filter (a UPN in any case) narrows the list to Lena's
+  // changes, as many as the store holds for her, and stays in the hash
+  await openSection(page, '#/audit');
+  const initiators = () => page.locator('.page--audit tbody tr td:nth-child(4)').allTextContents();
+  assert.ok((await initiators()).some((c) => c !== upn), 'others\' changes are listed unfiltered');
+  await page.fill('.page--audit input[name=by]', 'Lena.Locations@Contoso.test');
+  await page.evaluate(() => document.querySelector('#page > .page').setAttribute('data-stale', ''));
+  await page.click('.page--audit button[type=submit]');
+  await page.waitForSelector('#page > .page:not([aria-busy]):not([data-stale])');
+  assert.match(page.url(), /#\/audit\?.*by=Lena\.Locations%40Contoso\.test/);
+  assert.equal(await page.inputValue('.page--audit input[name=by]'), 'Lena.Locations@Contoso.test');
+  const mine = tgJson(['audit', 'list', '--actor', `user:${upn}`]);
+  assert.ok(mine.length >= 1 && mine.every((a) => a.initiatedBy === `user:${upn}`));
+  assert.deepEqual(await initiators(), mine.map(() => upn));
 
   // delete, confirmed
   await openSection(page, `#/locations/${loc.id}`);

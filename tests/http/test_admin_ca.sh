@@ -5,8 +5,9 @@
 # get, PATCH, delete; bad JSON refused with its path and nothing stored;
 # 409 under security defaults), a template in report-only, what-if, impact
 # replay, the sign-in log (filters, $top and nextLink paging, get by id),
-# directory audits (with the actor), and 403 for a token lacking the
-# permission.
+# directory audits (with the actor; $filter on initiatedBy: a delegated
+# administrator's changes and an app's apart, with an action, paged, bad
+# clauses refused), and 403 for a token lacking the permission.
 . "$TG_TEST_SRCDIR/tests/lib.sh"
 . "$TG_TEST_SRCDIR/tests/http/graph_lib.sh"
 
@@ -182,6 +183,81 @@ req "$SAM" GET /v1.0/auditLogs/directoryAudits; status 200 "Security Administrat
 req "$SAM" DELETE "$P/$TPL2"; status 204 "Security Administrator deletes a policy"
 req "$ADMIN" GET /v1.0/auditLogs/directoryAudits -G --data-urlencode "\$filter=targetId eq '$TPL2'"
 body_has '"userPrincipalName":"carl@contoso.test"'; body_has '"userPrincipalName":"sam@contoso.test"'
+
+# ---- directory audits by who made the change (initiatedBy) -------------------------
+A=/v1.0/auditLogs/directoryAudits
+# actors < JSON: the distinct initiatedBy of a page ("user:UPN", "app:ID"), one line
+actors() { python3 -c 'import json,sys
+s=set()
+for a in json.load(sys.stdin)["value"]:
+    b=a["initiatedBy"]; s.add("user:"+b["user"]["userPrincipalName"] if b.get("user") else "app:"+(b["app"].get("appId") or b["app"].get("displayName")))
+print(" ".join(sorted(s)))'; }
+# Carl makes four more changes (location create, two updates, delete): five in all
+req "$CARL" POST $L -H "$CT" -d '{"@odata.type":"#microsoft.graph.ipNamedLocation","displayName":"Carl","ipRanges":[{"@odata.type":"#microsoft.graph.iPv4CidrRange","cidrAddress":"192.0.2.0/24"}]}'
+status 201 "Carl creates a location"
+CLOC=$(json id < "$TMP/body")
+req "$CARL" PATCH "$L/$CLOC" -H "$CT" -d '{"displayName":"Carl 2"}'; status 204 "Carl renames it"
+req "$CARL" PATCH "$L/$CLOC" -H "$CT" -d '{"displayName":"Carl 3"}'; status 204 "Carl renames it again"
+req "$CARL" DELETE "$L/$CLOC"; status 204 "Carl deletes it"
+req "$ADMIN" GET $A -G --data-urlencode "\$filter=initiatedBy/user/userPrincipalName eq 'carl@contoso.test'"
+status 200 "audits by Carl"
+same "$(count < "$TMP/body")" 5 "Carl's five changes"
+same "$(actors < "$TMP/body")" "user:carl@contoso.test" "only Carl's"
+req "$SAM" GET $A -G --data-urlencode "\$filter=initiatedBy/user/userPrincipalName eq 'Sam@Contoso.TEST'"
+status 200 "audits by Sam (UPN in any case), read by a Security Administrator"
+same "$(count < "$TMP/body")" 1 "Sam's one change"
+same "$(json value.0.activityDisplayName < "$TMP/body")" policy.delete "Sam deleted the policy"
+req "$ADMIN" GET $A -G --data-urlencode "\$filter=initiatedBy/user/id eq '$CARLID'"
+status 200 "audits by Carl's object id"
+same "$(count < "$TMP/body")" 5 "by id as by UPN"
+req "$ADMIN" GET $A -G --data-urlencode "\$filter=initiatedBy/user/id eq '00000000-0000-4000-8000-00000000dead'"
+status 200 "an unknown user id is not an error"
+same "$(count < "$TMP/body")" 0 "and initiated nothing"
+req "$ADMIN" GET $A -G --data-urlencode "\$filter=initiatedBy/app/appId eq '$APPID'" --data-urlencode '$top=999'
+status 200 "audits by the app"
+n=$(count < "$TMP/body")
+[ "$n" -ge 8 ] && ok || fail "the app's changes: $n"   # 3 location, 5 policy (2 templates)
+same "$(actors < "$TMP/body")" "app:$APPID" "only the app's"
+# joined with activityDisplayName
+req "$ADMIN" GET $A -G --data-urlencode "\$filter=activityDisplayName eq 'location.' and initiatedBy/user/userPrincipalName eq 'carl@contoso.test'"
+status 200 "Carl's location changes"
+same "$(count < "$TMP/body")" 4 "four location changes by Carl"
+req "$ADMIN" GET $A -G --data-urlencode "\$filter=initiatedBy/app/appId eq '$APPID' and activityDisplayName eq 'location.delete'"
+status 200 "the app's location deletes"
+same "$(count < "$TMP/body")" 1 "one location deleted by the app"
+same "$(json value.0.targetResources.0.id < "$TMP/body")" "$LOC" "the app's, not Carl's"
+req "$ADMIN" GET $A -G --data-urlencode "\$filter=initiatedBy/user/userPrincipalName eq 'sam@contoso.test' and activityDisplayName eq 'location.'"
+same "$(count < "$TMP/body")" 0 "Sam changed no location"
+# paged: 2 + 2 + 1, the filter kept in nextLink, no record twice
+req "$ADMIN" GET $A -G --data-urlencode "\$filter=initiatedBy/user/userPrincipalName eq 'carl@contoso.test'" --data-urlencode '$top=2'
+status 200 "Carl's page 1"; IDS=$(json value < "$TMP/body" | python3 -c 'import json,sys;print(" ".join(a["id"] for a in json.load(sys.stdin)))')
+same "$(count < "$TMP/body")" 2 "page of 2"
+for pg in 2 3; do
+  NEXT=$(nextlink < "$TMP/body")
+  case "$NEXT" in *initiatedBy*) ok ;; *) fail "nextLink lost the filter: $NEXT" ;; esac
+  S=$(curl -s -o "$TMP/body" -w '%{http_code}' -H "Authorization: Bearer $ADMIN" "$NEXT")
+  status 200 "Carl's page $pg"
+  same "$(actors < "$TMP/body")" "user:carl@contoso.test" "page $pg is Carl's"
+  IDS="$IDS $(json value < "$TMP/body" | python3 -c 'import json,sys;print(" ".join(a["id"] for a in json.load(sys.stdin)))')"
+done
+same "$(count < "$TMP/body")" 1 "last page of 1"
+same "$(nextlink < "$TMP/body")" "" "no nextLink after the last page"
+same "$(echo $IDS | tr ' ' '\n' | sort -u | wc -l)" 5 "five different records over three pages"
+# bad clauses: 400 in Graph's shape, naming the clause
+req "$ADMIN" GET $A -G --data-urlencode "\$filter=initiatedBy/user/userPrincipalName eq 'not a upn'"
+status 400 "bad UPN"; body_has '"code":"Request_BadRequest"'; body_has 'initiatedBy/user/userPrincipalName is not a UPN'
+req "$ADMIN" GET $A -G --data-urlencode "\$filter=initiatedBy/user/id eq 'carl'"
+status 400 "bad user id"; body_has 'initiatedBy/user/id takes'
+req "$ADMIN" GET $A -G --data-urlencode "\$filter=initiatedBy/app/appId eq ''"
+status 400 "empty appId"; body_has 'initiatedBy/app/appId takes'
+req "$ADMIN" GET $A -G --data-urlencode "\$filter=initiatedBy/app/appId eq '$APPID' and initiatedBy/user/userPrincipalName eq 'carl@contoso.test'"
+status 400 "two initiatedBy clauses"; body_has 'at most one initiatedBy'
+req "$ADMIN" GET $A -G --data-urlencode "\$filter=initiatedBy/user/displayName eq 'Carl'"
+status 400 "unsupported initiatedBy property"; body_has 'initiatedBy/app/appId with eq'
+req "$ADMIN" GET $A -G --data-urlencode "\$filter=initiatedBy/user/userPrincipalName ge 'carl@contoso.test'"
+status 400 "initiatedBy takes eq only"
+req "$HELEN" GET $A -G --data-urlencode "\$filter=initiatedBy/user/userPrincipalName eq 'helen@contoso.test'"
+status 403 "Authentication Administrator cannot read audits by actor either"; body_has Authorization_RequestDenied
 
 # ---- authorization ------------------------------------------------------------------
 req "$NOPE" GET $P; status 403 "policies without the permission"; body_has Authorization_RequestDenied

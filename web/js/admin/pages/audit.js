@@ -2,8 +2,9 @@
 // Audit log (#/audit): every change made in the tenant, newest first, a
 // page at a time (GET /v1.0/auditLogs/directoryAudits), filtered by what
 // the endpoint's $filter supports: activity (an action such as
-// policy.update, or a prefix ending in "." such as "policy."), target id
-// and a date range. The filters live in the hash so a view can be linked.
+// policy.update, or a prefix ending in "." such as "policy."), target id,
+// who initiated the change (a UPN, or an app's client id) and a date
+// range. The filters live in the hash so a view can be linked.
 // A record's detail (#/audit/{id}): who did what to which target, and the
 // modified properties before and after — for JSON documents, the members
 // that changed.
@@ -38,10 +39,16 @@ function filterOf(params) {
   const clauses = [];
   const activity = (params.get('activity') || '').trim();
   const targetId = (params.get('target') || '').trim();
+  const by = (params.get('by') || '').trim();
   const from = localToIso(params.get('from'));
   const to = localToIso(params.get('to'));
   if (activity) clauses.push(`activityDisplayName eq ${odataString(activity)}`);
   if (targetId) clauses.push(`targetId eq ${odataString(targetId)}`);
+  // a UPN has an @; anything else is taken for an application (client) id
+  if (by) {
+    const prop = by.includes('@') ? 'initiatedBy/user/userPrincipalName' : 'initiatedBy/app/appId';
+    clauses.push(`${prop} eq ${odataString(by)}`);
+  }
   if (from) clauses.push(`activityDateTime ge ${from}`);
   if (to) clauses.push(`activityDateTime le ${to}`);
   return clauses.join(' and ');
@@ -54,11 +61,13 @@ async function renderList(root, ctx) {
   const activity = h('input', { type: 'text', name: 'activity', list: 'audit-activities', autocomplete: 'off', value: p.get('activity') || '' });
   const activities = h('datalist', { id: 'audit-activities' }, ACTIVITIES.map((a) => h('option', { value: a })));
   const targetId = h('input', { type: 'text', name: 'target', autocomplete: 'off', value: p.get('target') || '' });
+  const by = h('input', { type: 'text', name: 'by', autocomplete: 'off', spellcheck: 'false', value: p.get('by') || '' });
   const from = h('input', { type: 'datetime-local', name: 'from', value: p.get('from') || '' });
   const to = h('input', { type: 'datetime-local', name: 'to', value: p.get('to') || '' });
   const form = h('form', { class: 'toolbar pol-filters', role: 'search', 'aria-label': t('policy.filter.label') },
     field(t('policy.audit.activity'), activity, { hint: t('policy.audit.activityHint') }), activities,
     field(t('policy.audit.target'), targetId, { hint: t('policy.audit.targetHint') }),
+    field(t('policy.audit.initiator'), by, { hint: t('policy.audit.initiatorHint') }),
     field(t('policy.filter.from'), from),
     field(t('policy.filter.to'), to),
     h('div', { class: 'pol-filters__buttons' },
@@ -67,10 +76,11 @@ async function renderList(root, ctx) {
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     ctx.navigate(`#/audit${query({
-      activity: activity.value.trim(), target: targetId.value.trim(), from: from.value, to: to.value,
+      activity: activity.value.trim(), target: targetId.value.trim(), by: by.value.trim(),
+      from: from.value, to: to.value,
     })}`);
   });
-  root.append(form, h('p', { class: 'muted' }, t('policy.audit.noInitiatorFilter')));
+  root.append(form);
 
   const filter = filterOf(p);
   const table = pagedTable(() => pager(`${PATH}${query({ $top: 50, $filter: filter })}`), [
