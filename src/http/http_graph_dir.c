@@ -666,6 +666,8 @@ static int group_delete(struct http_req *r, struct graph_call *g, const char *id
 	/* deleting a group takes its members out of it: scoped as removing them */
 	if (!require_member_scope(r, g, &obj))
 		return TG_OK;
+	/* a group a Conditional Access policy names: TG_ERR_CONFLICT, answered
+	 * 409 Request_Conflict with the service's message naming the policies */
 	if ((e = svc_group_delete(&g->c->sv, g->t, obj.grp.id)))
 		return reply_svc_err(r, g, e, NULL);
 	return http_graph_reply_204(r);

@@ -125,6 +125,12 @@ int svc_mfa_registration_completed(struct svc *sv, const struct tg_tenant *t, co
 /* ---- groups ---- */
 int svc_group_create(struct svc *sv, const struct tg_tenant *t, const char *name,
                      const char *description, struct tg_group *out);
+/* Delete a group (its memberships go with it). Refused with
+ * TG_ERR_CONFLICT, nothing changed, while any Conditional Access policy of
+ * t in any state names the group in includeGroups or excludeGroups:
+ * sv->err names up to three policies ("and N more") and says to remove the
+ * group from them first. Check and delete are one transaction. Audited
+ * group.delete. */
 int svc_group_delete(struct svc *sv, const struct tg_tenant *t, const char *name_or_id);
 /* member: a UPN (user) or a group name/id; is_group selects which. */
 int svc_group_member(struct svc *sv, const struct tg_tenant *t, const char *group,

@@ -5,10 +5,12 @@
 #include "base/err.h"
 #include "base/mem.h"
 #include "base/str.h"
+#include "core/ca_policy.h"
 #include "core/roles.h"
 #include "crypto/rng.h"
 #include "svc/svc.h"
 #include "svc/svc_int.h"
+#include "svc/svc_policy.h"
 
 static int commit_or_fail(struct svc *sv, int r, const char *what)
 {
@@ -167,13 +169,78 @@ out:
 	return commit_or_fail(sv, r, "changing the group");
 }
 
+/* Names shown in a message are cut to this many bytes (at a UTF-8
+ * boundary, "…" added), so that the group's name and GUARD_SHOWN policy
+ * names always fit sv->err whole. */
+#define GUARD_NAME_CUT 60
+#define GUARD_SHOWN 3
+
+/* s, cut to GUARD_NAME_CUT bytes without splitting a UTF-8 sequence. */
+static const char *short_name(const char *s, char out[GUARD_NAME_CUT + sizeof "…"])
+{
+	size_t n = strlen(s);
+	if (n <= GUARD_NAME_CUT)
+		return s;
+	n = GUARD_NAME_CUT;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;    /* s[n] continues a sequence: cut before its lead byte */
+	memcpy(out, s, n);
+	memcpy(out + n, "…", sizeof "…");
+	return out;
+}
+
+/* Inside the caller's transaction: TG_ERR_CONFLICT, naming the policies,
+ * while any Conditional Access policy of t, whatever its state (enabled,
+ * disabled, report-only), names g in conditions.users includeGroups or
+ * excludeGroups. Deleting such a group would silently change whom the
+ * policy covers: an included group's members would drop out of it (fail
+ * open), an excluded group's members would fall into it. */
+static int check_no_policy_names(struct svc *sv, const struct tg_tenant *t, const struct tg_group *g)
+{
+	struct ca_policy *v = NULL;
+	size_t nv = 0, n = 0;
+	struct tg_buf names;
+	char cut[GUARD_NAME_CUT + sizeof "…"], gcut[sizeof cut];
+	int r = svc_policy_list(sv, t, &v, &nv);
+	if (r)
+		return r;
+	tg_buf_init(&names, 4 * sizeof cut);
+	for (size_t i = 0; i < nv; i++) {
+		const struct ca_users *u = &v[i].cond.users;
+		if (!ca_ids_contains(&u->include_groups, g->id) && !ca_ids_contains(&u->exclude_groups, g->id))
+			continue;
+		if (n < GUARD_SHOWN &&
+		    tg_buf_appendf(&names, "%s\"%s\"", n ? ", " : "", short_name(v[i].display_name, cut))) {
+			r = svc_fail(sv, TG_ERR_INTERNAL, "listing the policies that name the group");
+			goto out;
+		}
+		n++;
+	}
+	if (n > GUARD_SHOWN && tg_buf_appendf(&names, " and %zu more", n - GUARD_SHOWN)) {
+		r = svc_fail(sv, TG_ERR_INTERNAL, "listing the policies that name the group");
+		goto out;
+	}
+	if (n)
+		r = svc_fail(sv, TG_ERR_CONFLICT, "the group \"%s\" is named in %zu Conditional Access "
+		             "polic%s (%s): remove the group from these policies first (deleting it would "
+		             "change whom %s)", short_name(g->name, gcut), n, n == 1 ? "y" : "ies",
+		             names.data, n == 1 ? "it applies to" : "they apply to");
+out:
+	tg_buf_cleanup(&names);
+	svc_policy_list_free(v, nv);
+	return r;
+}
+
+/* The check and the deletion share one transaction (BEGIN IMMEDIATE on
+ * SQLite: the write lock is held from the start), so no policy can come to
+ * name the group between them. */
 int svc_group_delete(struct svc *sv, const struct tg_tenant *t, const char *k)
 {
 	struct tg_group g;
 	int r = store_tx_begin(sv->store);
 	if (r)
 		return svc_store_fail(sv, r, "deleting the group");
-	if (!(r = find_group(sv, t, k, &g))) {
+	if (!(r = find_group(sv, t, k, &g)) && !(r = check_no_policy_names(sv, t, &g))) {
 		if ((r = store_group_delete(sv->store, g.id)))
 			svc_store_fail(sv, r, "deleting the group");
 		else

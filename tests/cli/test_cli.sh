@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # The tollgate CLI end to end on a fresh data directory: init, users,
 # groups, roles, per-user MFA in bulk, import, audit — and bad input on
-# every command: a clear message, exit status != 0, nothing changed.
+# every command: a clear message, exit status != 0, nothing changed; a
+# group that a Conditional Access policy names is not deleted.
 . "$TG_TEST_SRCDIR/tests/lib.sh"
 D="$TMP/data"
 tg() { "$TOLLGATE" --data "$D" "$@"; }
@@ -119,6 +120,9 @@ expect 1 "mfa set missing file" -- tg mfa set enabled --from-file "$TMP/none.txt
 expect 1 "mfa show unknown" -- tg mfa show ghost@contoso.test
 expect 2 "audit bad since" -- tg audit list --since yesterday
 expect 2 "audit bad limit" -- tg audit list --limit 0
+expect 2 "audit empty actor" -- tg audit list --actor ""
+err_has "--actor"
+expect 2 "audit actor too long" -- tg audit list --actor "user:$(printf 'a%.0s' $(seq 160))@contoso.test"
 expect 1 "unknown tenant" -- tg --tenant nope user list
 err_has "no tenant named"
 expect 1 "no database" -- "$TOLLGATE" --data "$TMP/empty" user list
@@ -160,6 +164,43 @@ expect 0 "role list" -- tg role list
 out_has "62e90394-69f5-4237-9190-012177145e10"
 out_has "Helpdesk agent"
 
+# a group a Conditional Access policy names (any state) is not deleted:
+# exit 1, the policy named, nothing changed; once dropped, it goes
+gid() { tg --json group list | python3 -c 'import json,sys
+print(next(g["id"] for g in json.load(sys.stdin) if g["displayName"]==sys.argv[1]))' "$1"; }
+STAFF_ID=$(gid staff); ADMINS_ID=$(gid admins)
+[ -n "$STAFF_ID" ] && [ -n "$ADMINS_ID" ] && ok || fail "no group ids"
+guard_policy() { # NAME STATE USERS > file
+  printf '{"displayName": "%s", "state": "%s", "conditions": {"users": %s, "applications": {"includeApplications": ["All"]}}, "grantControls": {"operator": "OR", "builtInControls": ["mfa"]}}\n' "$1" "$2" "$3"
+}
+guard_policy "Staff spared" enabledForReportingButNotEnforced "{\"includeUsers\": [\"All\"], \"excludeGroups\": [\"$STAFF_ID\"]}" > "$TMP/g1.json"
+guard_policy "Admins MFA" disabled "{\"includeGroups\": [\"$ADMINS_ID\"]}" > "$TMP/g2.json"
+expect 0 "policy excluding staff" -- tg --json policy create "$TMP/g1.json"
+G1=$(python3 -c 'import json,sys;print(json.load(sys.stdin)["id"])' < "$TMP/out")
+expect 0 "policy including admins" -- tg --json policy create "$TMP/g2.json"
+G2=$(python3 -c 'import json,sys;print(json.load(sys.stdin)["id"])' < "$TMP/out")
+BEFORE=$(snapshot)
+expect 1 "group delete: named by a report-only policy" -- tg group delete staff
+err_has 'the group "staff" is named in 1 Conditional Access policy ("Staff spared"): remove the group from these policies first'
+expect 1 "group delete by id: named" -- tg --json group delete "$STAFF_ID"
+err_has '("Staff spared")'
+expect 1 "group delete: named by a disabled policy" -- tg group delete admins
+err_has '("Admins MFA")'
+AFTER=$(snapshot)
+same "$BEFORE" "$AFTER" "state after refused group deletes"
+expect 0 "members kept" -- tg --json group members staff --transitive
+out_has "alice@contoso.test"
+guard_policy "Staff spared" enabledForReportingButNotEnforced '{"includeUsers": ["All"]}' > "$TMP/g1.json"
+expect 0 "policy drops staff" -- tg policy update "$G1" "$TMP/g1.json"
+expect 0 "policy deleted" -- tg policy delete "$G2"
+expect 0 "group delete after the policy dropped it" -- tg group delete staff
+out_has "deleted group staff"
+expect 0 "group delete after the policy went" -- tg group delete admins
+expect 1 "deleted" -- tg group members staff
+expect 0 "audited" -- tg audit list --action group.delete
+out_has "staff"
+out_has "admins"
+
 # --- per-user MFA in bulk -----------------------------------------------
 printf 'alice@contoso.test\n# a comment\n\nBOB@contoso.test\nghost@contoso.test\n' > "$TMP/list.txt"
 expect 1 "dry run (one not found)" -- tg mfa set enabled --from-file "$TMP/list.txt" --dry-run --json
@@ -177,6 +218,11 @@ out_has '"changed": 2'
 expect 0 "audit shows changes" -- tg audit list --action user.mfa_state
 out_has "enabled -> disabled"
 out_has "enforced -> disabled"
+ME="cli:$(id -un)"
+expect 0 "audit by actor" -- tg --json audit list --actor "$ME" --action user.mfa_state
+n=$(grep -c '"seq"' "$TMP/out"); [ "$n" -ge 4 ] && ok || fail "audit by actor: $n records"
+expect 0 "audit by another actor" -- tg --json audit list --actor user:nobody@contoso.test
+[ "$(grep -c '"seq"' "$TMP/out")" = 0 ] && ok || fail "records of an actor that changed nothing"
 
 # --- import ---------------------------------------------------------------
 printf 'userPrincipalName,displayName,mail,password\nimp1@contoso.test,"Imp, One",imp1@contoso.test,a good password\nimp2@contoso.test,Imp Two,,\n' > "$TMP/good.csv"

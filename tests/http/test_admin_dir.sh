@@ -8,7 +8,8 @@
 # Graph error shape with the JSON path; 403 at each permission and role
 # boundary (app-only and delegated tokens), a User Administrator kept from
 # administrators' memberships and from role assignment; every change
-# audited with the actor; a $batch with groups requests.
+# audited with the actor; a $batch with groups requests; a group that a
+# Conditional Access policy names refused deletion (409) until it is dropped.
 . "$TG_TEST_SRCDIR/tests/lib.sh"
 . "$TG_TEST_SRCDIR/tests/http/graph_lib.sh"
 
@@ -522,6 +523,64 @@ req "$RRO" GET "/v1.0/users/$MO/memberOf"
 status 403 "memberOf needs group read too"
 req "" GET "/v1.0/users/$MO/memberOf"
 status 401 "memberOf without a token"
+
+# ---- delete: a group a Conditional Access policy names is kept ----
+# (deleting it would silently change whom the policy covers; any state)
+CAP=$(apptoken ca-robot Policy.ReadWrite.ConditionalAccess Policy.Read.All)
+[ -n "$CAP" ] && ok || fail "no policy token"
+CAPOL=/v1.0/identity/conditionalAccess/policies
+# capol NAME STATE USERS: a policy with conditions.users USERS; its id
+# (nothing when refused: checked by the caller, this runs in a subshell)
+capol() {
+  req "$CAP" POST $CAPOL -H "$CT" -d "{\"displayName\":\"$1\",\"state\":\"$2\",\"conditions\":{\"users\":$3,\"applications\":{\"includeApplications\":[\"All\"]},\"clientAppTypes\":[\"all\"]},\"grantControls\":{\"operator\":\"OR\",\"builtInControls\":[\"mfa\"]}}"
+  json id < "$TMP/body"
+}
+req "$GRW" POST /v1.0/groups -H "$CT" -d "{\"displayName\":\"Guarded In\",\"members@odata.bind\":[\"$GRAPH/users/$DAVE\"]}"
+status 201 "create Guarded In"; GIN=$(json id < "$TMP/body")
+req "$GRW" POST /v1.0/groups -H "$CT" -d '{"displayName":"Guarded Out"}'
+status 201 "create Guarded Out"; GOUT=$(json id < "$TMP/body")
+PIN=$(capol "Guard MFA" enabled "{\"includeGroups\":[\"$GIN\"]}")
+POUT=$(capol "Guard report" enabledForReportingButNotEnforced "{\"includeUsers\":[\"All\"],\"excludeGroups\":[\"$GOUT\"]}")
+[ -n "$PIN" ] && [ -n "$POUT" ] && ok || fail "no guard policy ids"
+DELS=$(tg audit list --action group.delete --limit 1000 | wc -l)
+req "$GRW" DELETE "/v1.0/groups/$GIN"
+status 409 "delete a group an enabled policy includes"
+body_has '"code":"Request_Conflict"'
+body_has '"message":"the group \"Guarded In\" is named in 1 Conditional Access policy (\"Guard MFA\"): remove the group from these policies first'
+body_has '"request-id":"'
+body_lacks 'Guard report'
+req "$GRO" GET "/v1.0/groups/$GIN"
+status 200 "the included group is still there"
+req "$GRO" GET "/v1.0/groups/$GIN/members"
+body_has 'dave@contoso.test'
+req "$GRW" DELETE "/v1.0/groups/$GOUT"
+status 409 "delete a group a report-only policy excludes"
+body_has '"code":"Request_Conflict"'
+body_has '(\"Guard report\"): remove the group from these policies first'
+req "$GAIL" DELETE "/v1.0/groups/$GOUT"
+status 409 "a Global Administrator is refused the same"
+req "$UMA" DELETE "/v1.0/groups/$GOUT"
+status 409 "a User Administrator is refused the same"
+req "$GRO" DELETE "/v1.0/groups/$GOUT"
+denied "no write permission: 403 before the policy check"
+echo "{\"requests\":[{\"id\":\"1\",\"method\":\"DELETE\",\"url\":\"/groups/$GOUT\"}]}" > "$TMP/batch.json"
+req "$GRW" POST '/v1.0/$batch' -H "$CT" --data-binary @"$TMP/batch.json"
+same "$(json responses.0.status < "$TMP/body")" 409 "batch delete refused too"
+same "$(json responses.0.body.error.code < "$TMP/body")" Request_Conflict "batch error code"
+same "$(tg audit list --action group.delete --limit 1000 | wc -l)" "$DELS" "no group.delete audited"
+# once the policies drop the groups, they go
+req "$CAP" PATCH "$CAPOL/$PIN" -H "$CT" -d '{"conditions":{"users":{"includeGroups":[],"includeUsers":["None"]}}}'
+status 204 "policy drops the included group"
+req "$CAP" PATCH "$CAPOL/$POUT" -H "$CT" -d '{"conditions":{"users":{"excludeGroups":[]}}}'
+status 204 "policy drops the excluded group"
+req "$GRW" DELETE "/v1.0/groups/$GIN"
+status 204 "delete after the policy dropped it"
+req "$GRO" GET "/v1.0/groups/$GIN"
+status 404 "gone"
+req "$GRW" DELETE "/v1.0/groups/$GOUT"
+status 204 "delete the formerly excluded group"
+tg audit list --action group.delete --limit 1000 > "$TMP/audit"
+grep -F "Guarded In" "$TMP/audit" | grep -qF "app:$GRW_ID" && ok || fail "guarded delete not audited with the actor"
 
 # ---- delete ----
 req "$GRW" POST "/v1.0/groups/$STAFF/members/\$ref" -H "$CT" -d "$(ref "$GRAPH/groups/$FIN")"

@@ -3,7 +3,8 @@
  * validation, CSV import (all or nothing, line numbers), bulk per-user MFA
  * state with unknown UPNs, registration completed, passwords (verify, same
  * answer for unknown users, upgrade of weaker hashes), groups and roles,
- * and the audit trail of each change. */
+ * a group that a Conditional Access policy names kept from deletion, and
+ * the audit trail of each change. */
 #include "harness.h"
 #include "base/err.h"
 #include "base/mem.h"
@@ -12,6 +13,7 @@
 #include "crypto/password.h"
 #include "store/store.h"
 #include "svc/svc.h"
+#include "svc/svc_policy.h"
 
 static const struct pw_params fast = {64, 1, 1};
 static int64_t fixed_now(void) { return 1800000000; }
@@ -318,6 +320,119 @@ static void last_global_admin_kept(void)
 	store_close(e.st);
 }
 
+/* A policy of any state naming GROUP in includeGroups or excludeGroups. */
+static int policy_naming(struct env *e, const struct tg_tenant *t, const char *name, const char *state,
+                         const char *list, const char *group, char id_out[TG_ID_BUF])
+{
+	char json[1024];
+	int n = snprintf(json, sizeof json,
+	                 "{\"displayName\": \"%s\", \"state\": \"%s\", \"conditions\": {\"users\": "
+	                 "{\"includeUsers\": [\"All\"], \"%s\": [\"%s\"]}, \"applications\": "
+	                 "{\"includeApplications\": [\"All\"]}}, \"grantControls\": "
+	                 "{\"operator\": \"OR\", \"builtInControls\": [\"mfa\"]}}",
+	                 name, state, list, group);
+	if (n < 0 || (size_t)n >= sizeof json)
+		return -1;
+	struct ca_policy p;
+	ca_policy_init(&p);
+	int r = svc_policy_create(&e->sv, t, json, (size_t)n, &p, NULL);
+	if (!r && id_out)
+		tg_strlcpy(id_out, p.id, TG_ID_BUF);
+	ca_policy_cleanup(&p);
+	return r;
+}
+
+/* A group that a Conditional Access policy names (included or excluded,
+ * whatever the policy's state) cannot be deleted: deleting it would
+ * silently change whom the policy covers. */
+static void group_named_by_policy_kept(void)
+{
+	struct env e;
+	REQUIRE(setup(&e) == 0);
+	struct tg_group fin, staff, spare, free_g;
+	CHECK_OK(svc_group_create(&e.sv, &e.t, "finance", NULL, &fin));
+	CHECK_OK(svc_group_create(&e.sv, &e.t, "staff", NULL, &staff));
+	CHECK_OK(svc_group_create(&e.sv, &e.t, "spare", NULL, &spare));
+	CHECK_OK(svc_group_create(&e.sv, &e.t, "free", NULL, &free_g));
+	char ro_id[TG_ID_BUF];
+	CHECK_OK(policy_naming(&e, &e.t, "Finance MFA", "enabled", "includeGroups", fin.id, NULL));
+	CHECK_OK(policy_naming(&e, &e.t, "Staff spared", "enabledForReportingButNotEnforced",
+	                       "excludeGroups", staff.id, ro_id));
+	CHECK_OK(policy_naming(&e, &e.t, "Spare off", "disabled", "includeGroups", spare.id, NULL));
+	int audits = audit_count(&e, "");
+
+	/* included by an enabled policy: refused, named, the way out said */
+	CHECK_INT(svc_group_delete(&e.sv, &e.t, "finance"), TG_ERR_CONFLICT);
+	CHECK(strstr(e.sv.err, "\"finance\" is named in 1 Conditional Access policy (\"Finance MFA\")") != NULL);
+	CHECK(strstr(e.sv.err, "remove the group from these policies first") != NULL);
+	/* by id too; excluded by a report-only one; included by a disabled one */
+	CHECK_INT(svc_group_delete(&e.sv, &e.t, fin.id), TG_ERR_CONFLICT);
+	CHECK_INT(svc_group_delete(&e.sv, &e.t, "staff"), TG_ERR_CONFLICT);
+	CHECK(strstr(e.sv.err, "\"Staff spared\"") != NULL);
+	CHECK_INT(svc_group_delete(&e.sv, &e.t, "spare"), TG_ERR_CONFLICT);
+	CHECK(strstr(e.sv.err, "\"Spare off\"") != NULL);
+	CHECK_INT(audit_count(&e, ""), audits);      /* nothing changed */
+	struct tg_group g;
+	CHECK_OK(store_group_get(e.st, e.t.id, fin.id, &g));
+	CHECK_OK(store_group_get(e.st, e.t.id, staff.id, &g));
+
+	/* many policies: three named, then "and N more" */
+	for (int i = 0; i < 4; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "More %d", i);
+		CHECK_OK(policy_naming(&e, &e.t, name, "disabled", "excludeGroups", fin.id, NULL));
+	}
+	CHECK_INT(svc_group_delete(&e.sv, &e.t, "finance"), TG_ERR_CONFLICT);
+	/* (same clock: the list order is by id, so which three is not fixed) */
+	CHECK(strstr(e.sv.err, "in 5 Conditional Access policies (\"") != NULL);
+	CHECK(strstr(e.sv.err, "\" and 2 more): remove") != NULL);
+	int shown = 0;
+	for (const char *q = e.sv.err; (q = strstr(q, "\"More ")) != NULL; q++)
+		shown++;
+	CHECK(shown == 3 || (shown == 2 && strstr(e.sv.err, "\"Finance MFA\"") != NULL));
+
+	/* long names are cut at a character boundary and the message stays whole */
+	char longname[TG_MAX_GROUP_NAME + 1];
+	memset(longname, 0, sizeof longname);
+	longname[0] = 'x';                          /* then byte 60 continues an å */
+	for (size_t i = 1; i + 2 <= TG_MAX_GROUP_NAME; i += 2)
+		memcpy(longname + i, "\xc3\xa5", 2);     /* å, two bytes each */
+	struct tg_group lg;
+	CHECK_OK(svc_group_create(&e.sv, &e.t, longname, NULL, &lg));
+	char ltitle[200];
+	memset(ltitle, 0, sizeof ltitle);
+	ltitle[0] = 'x';                            /* then byte 60 continues a € */
+	for (size_t i = 1; i + 3 <= 190; i += 3)
+		memcpy(ltitle + i, "\xe2\x82\xac", 3); /* €, three bytes each */
+	CHECK_OK(policy_naming(&e, &e.t, ltitle, "disabled", "includeGroups", lg.id, NULL));
+	CHECK_INT(svc_group_delete(&e.sv, &e.t, lg.id), TG_ERR_CONFLICT);
+	CHECK(tg_utf8_valid(e.sv.err, strlen(e.sv.err), NULL));
+	CHECK(strstr(e.sv.err, "\xe2\x80\xa6\" is named in 1") != NULL);   /* …" */
+	CHECK(strstr(e.sv.err, "remove the group from these policies first") != NULL);
+
+	/* a policy of another tenant does not count; an unnamed group goes */
+	struct tg_tenant t2;
+	CHECK_OK(svc_tenant_create(&e.sv, "fabrikam", "fabrikam.test", "Fabrikam", &t2));
+	CHECK_OK(policy_naming(&e, &t2, "Elsewhere", "disabled", "includeGroups", free_g.id, NULL));
+	CHECK_OK(svc_group_delete(&e.sv, &e.t, "free"));
+	CHECK_INT(store_group_get(e.st, e.t.id, free_g.id, &g), TG_ERR_NOT_FOUND);
+
+	/* once the policy drops the group, it can go */
+	char upd[512];
+	int n = snprintf(upd, sizeof upd,
+	                 "{\"displayName\": \"Staff spared\", \"state\": \"enabledForReportingButNotEnforced\","
+	                 " \"conditions\": {\"users\": {\"includeUsers\": [\"All\"]}, \"applications\":"
+	                 " {\"includeApplications\": [\"All\"]}}, \"grantControls\": {\"operator\": \"OR\","
+	                 " \"builtInControls\": [\"mfa\"]}}");
+	REQUIRE(n > 0 && (size_t)n < sizeof upd);
+	CHECK_OK(svc_policy_update(&e.sv, &e.t, ro_id, upd, (size_t)n, NULL, NULL));
+	int deletes = audit_count(&e, "group.delete");
+	CHECK_OK(svc_group_delete(&e.sv, &e.t, "staff"));
+	CHECK_INT(audit_count(&e, "group.delete"), deletes + 1);
+	CHECK_INT(store_group_get(e.st, e.t.id, staff.id, &g), TG_ERR_NOT_FOUND);
+	store_close(e.st);
+}
+
 static void tenant_rules(void)
 {
 	struct env e;
@@ -343,6 +458,7 @@ int main(void)
 	TEST(mfa_bulk_with_unknown_upns);
 	TEST(groups_and_roles);
 	TEST(last_global_admin_kept);
+	TEST(group_named_by_policy_kept);
 	TEST(tenant_rules);
 	return tg_test_done();
 }
