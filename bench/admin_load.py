@@ -82,6 +82,18 @@ def main():
     t = time.monotonic()
     n, pages = page_all(c, tok, f"{U.path}/tollgate/v1/perUserMfa?$top=999&$filter=perUserMfaState%20eq%20'enabled'")
     print(f"read back the enabled users: {n} in {time.monotonic() - t:.2f} s")
+    app_id = json.load(open(APP))["appId"]
+    flt = urllib.parse.quote(f"initiatedBy/app/appId eq '{app_id}'")
+    for name, first in (("mfaNotices", f"{U.path}/tollgate/v1/mfaNotices?$top=999"),
+                        ("directoryAudits by the app",
+                         f"{U.path}/v1.0/auditLogs/directoryAudits?$top=999&$filter={flt}")):
+        t = time.monotonic()
+        call(c, "GET", first.replace("$top=999", "$top=50"), tok)
+        first_ms = (time.monotonic() - t) * 1000
+        t = time.monotonic()
+        n, pages = page_all(c, tok, first)
+        dt = time.monotonic() - t
+        print(f"page through {name}: {n} in {pages} pages, {dt:.2f} s; first page of 50: {first_ms:.1f} ms")
     procs = multiprocessing.cpu_count()
     seconds = 5
     with multiprocessing.Pool(procs) as p:

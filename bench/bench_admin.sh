@@ -8,6 +8,9 @@
 #   paging through the per-user MFA list (GET /tollgate/v1/perUserMfa),
 #   one bulk request enabling MFA for every user (notices queued in the
 #   same transaction), and reading it back,
+#   paging through the queued notices (GET /tollgate/v1/mfaNotices) and
+#   through the audit records the app made (directoryAudits filtered by
+#   initiatedBy/app/appId), with the time of a first page of 50,
 #   single GET /beta/users/{upn}/authentication/requirements per second
 #   (one keep-alive connection per client process),
 # and the server's peak memory (VmHWM). The second argument (run-all's
@@ -32,7 +35,7 @@ with open(path, "w") as f:
 PY
 tg user import "$T/users.csv" >/dev/null
 tg --json app add bench --grant client_credentials --permission User.ReadWrite.All \
-  --permission Policy.ReadWrite.AuthenticationMethod > "$T/app.json"
+  --permission Policy.ReadWrite.AuthenticationMethod --permission AuditLog.Read.All > "$T/app.json"
 PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 # the notice worker would send the queued notices to the outbox meanwhile:
 # measure the API alone
