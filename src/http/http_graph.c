@@ -199,6 +199,25 @@ static int app_held(struct oidc_call *oc, const char *client_id, struct held *ou
 	return r ? TG_ERR_STORE : TG_OK;
 }
 
+/* TG_OK when sid (a delegated token's session; NULL: the token has none)
+ * names a session that is not revoked, TG_ERR_DENIED when it is revoked or
+ * gone, TG_ERR_STORE when it cannot be read. */
+static int session_live(struct oidc_call *oc, const char *sid)
+{
+	if (!sid)
+		return TG_OK;
+	struct store_session *x = xcalloc(1, sizeof *x);
+	int r = store_session_get_id(oc->c->store, sid, x);
+	bool live = r == TG_OK && !x->revoked;
+	tg_wipe(x, sizeof *x);
+	free(x);
+	if (r && r != TG_ERR_NOT_FOUND) {
+		log_error("reading session %s: %s", sid, tg_strerror(r));
+		return TG_ERR_STORE;
+	}
+	return live ? TG_OK : TG_ERR_DENIED;
+}
+
 int http_graph_auth(struct http_req *r, struct oidc_call *oc, struct graph_principal *out)
 {
 	memset(out, 0, sizeof *out);
@@ -236,6 +255,16 @@ int http_graph_auth(struct http_req *r, struct oidc_call *oc, struct graph_princ
 			return reply_401(r, oc, true, "The user no longer exists or is disabled.");
 		}
 		tg_wipe(u.pwhash, sizeof u.pwhash);
+		/* the sign-in session the token came from must still be live:
+		 * signing out of the portal, "revoke sessions" and "revoke MFA
+		 * sessions" end the admin API for tokens already issued too */
+		int sr = session_live(oc, json_string_value(json_object_get(claims, "sid")));
+		if (sr) {
+			json_decref(claims);
+			if (sr == TG_ERR_DENIED)
+				return reply_401(r, oc, true, "The sign-in session of this access token has ended.");
+			return TG_ERR_UNAVAILABLE;
+		}
 		snprintf(out->user_id, sizeof out->user_id, "%s", u.id);
 		snprintf(out->upn, sizeof out->upn, "%s", u.upn);
 		const json_t *amr = json_object_get(claims, "amr");

@@ -209,6 +209,22 @@ req "$PLAIN" GET /v1.0/users
 status 200 "a new token carries the new role"
 tg role remove plain@contoso.test "Global Reader" >/dev/null
 tg role assign gwen@contoso.test "Global Reader" >/dev/null
+# The session a delegated token came from must be live: revoking the
+# user's sessions (or signing out) ends the admin API for tokens already
+# issued, not only their refresh.
+req "$GAIL" GET /v1.0/users
+status 200 "a Global Administrator's token before their sessions are revoked"
+tg mfa revoke-sessions gail@contoso.test >/dev/null
+req "$GAIL" GET /v1.0/users
+status 401 "the same token after revoke-sessions"
+body_has 'session of this access token has ended'
+GAIL=$(delegated gail@contoso.test)
+req "$GAIL" GET /v1.0/users
+status 200 "a new sign-in works again"
+curl -s -o /dev/null -b "$TMP/jar.gail@contoso.test" \
+  "$G/oauth2/v2.0/logout?id_token_hint=$(json id_token < "$TMP/tok.gail@contoso.test")"
+req "$GAIL" GET /v1.0/users
+status 401 "signing out ends the token's use of the admin API"
 # an app deleted: its tokens are refused (401), not only its next token
 read -r GONE_ID GONE_SECRET <<< "$(newapp Gone User.Read.All)"
 GONE=$(token "$GONE_ID" "$GONE_SECRET")
