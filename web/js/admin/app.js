@@ -24,6 +24,7 @@ export const ROLE = {
   caAdmin: 'b1be1c3e-b65d-4f19-8427-f6fa0d97feb9',
   helpdeskAdmin: '729827e3-9c14-49f7-bb1b-9608f156bbb8',
   reportsReader: '4a5d8f65-41da-4de4-8968-e035b65339cf',
+  privRoleAdmin: 'e8611ab8-c189-46e8-94e1-60213ab1f814',
 };
 
 // The sections, in menu order, with the roles that can at least read them
@@ -32,6 +33,7 @@ const R = ROLE;
 const SECTIONS = [
   { id: 'home', key: 'admin.nav.home', roles: [] },
   { id: 'users', key: 'admin.nav.users', roles: [R.globalAdmin, R.globalReader, R.userAdmin, R.authAdmin, R.privAuthAdmin, R.authPolicyAdmin, R.securityAdmin, R.caAdmin, R.helpdeskAdmin] },
+  { id: 'groups', key: 'admin.nav.groups', roles: [R.globalAdmin, R.globalReader, R.securityReader, R.userAdmin, R.helpdeskAdmin, R.authAdmin, R.privAuthAdmin, R.authPolicyAdmin, R.securityAdmin, R.caAdmin, R.privRoleAdmin] },
   { id: 'mfa', key: 'admin.nav.mfa', roles: [R.globalAdmin, R.globalReader, R.authAdmin, R.privAuthAdmin, R.authPolicyAdmin, R.securityAdmin] },
   { id: 'security-defaults', key: 'admin.nav.securityDefaults', roles: [R.globalAdmin, R.globalReader, R.securityAdmin, R.securityReader, R.caAdmin, R.authPolicyAdmin] },
   { id: 'ca', key: 'admin.nav.ca', roles: [R.globalAdmin, R.globalReader, R.securityAdmin, R.securityReader, R.caAdmin] },
@@ -116,7 +118,7 @@ function showMe() {
 }
 
 async function main() {
-  await init({ catalogs: ['admin', 'admin-users', 'admin-policy'] });
+  await init({ catalogs: ['admin', 'admin-users', 'admin-policy', 'admin-groups'] });
   document.getElementById('sign-out').addEventListener('click', signOut);
   try {
     await completeSignIn();
