@@ -436,6 +436,46 @@ static bool audit_filter_or_reply(struct http_req *r, struct graph_call *g, stru
 	return true;
 }
 
+/* initiatedBy.user gets Graph's id and displayName, looked up by the UPN
+ * the record names, after the page is read (not inside the store's
+ * iteration); each UPN once per page. A user deleted since (or renamed:
+ * the record keeps the UPN of the time) gets null for both. */
+static int add_initiator_ids(struct graph_call *g, json_t *arr)
+{
+	json_t *seen = json_object();
+	size_t i;
+	json_t *rec;
+	int rc = TG_OK;
+	json_array_foreach(arr, i, rec) {
+		json_t *user = json_object_get(json_object_get(rec, "initiatedBy"), "user");
+		const char *upn = json_string_value(json_object_get(user, "userPrincipalName"));
+		if (!upn)
+			continue;
+		json_t *who = json_object_get(seen, upn);
+		if (!who) {
+			struct tg_user u;
+			int fe = svc_user_find(&g->c->sv, g->t, upn, &u);
+			tg_wipe(u.pwhash, sizeof u.pwhash);
+			if (fe && fe != TG_ERR_NOT_FOUND && fe != TG_ERR_INVALID) {
+				rc = fe;
+				break;
+			}
+			who = fe ? json_pack("{s:n,s:n}", "id", "displayName")
+			         : json_pack("{s:s,s:s}", "id", u.id, "displayName", u.display_name);
+			if (!who || json_object_set_new(seen, upn, who)) {
+				rc = TG_ERR_NOMEM;
+				break;
+			}
+		}
+		if (json_object_update(user, who)) {
+			rc = TG_ERR_NOMEM;
+			break;
+		}
+	}
+	json_decref(seen);
+	return rc;
+}
+
 int http_graph_directory_audits(struct http_req *r)
 {
 	struct graph_call g;
@@ -469,6 +509,11 @@ int http_graph_directory_audits(struct http_req *r)
 	if (!none && (e = store_audit_list(g.c->store, &aq, audit_row, &pg))) {
 		json_decref(pg.arr);
 		e = http_reply_err(r, e, "reading the audit log");
+		goto out;
+	}
+	if ((e = add_initiator_ids(&g, pg.arr))) {
+		json_decref(pg.arr);
+		e = http_reply_err(r, e, "reading the users who made the changes");
 		goto out;
 	}
 	char next[24];
