@@ -179,6 +179,12 @@ static bool signin_filter_or_reply(struct http_req *r, struct store_signin_query
 			if (tg_parse_i64(c.value, 0, INT32_MAX, &v))
 				return bad_request(r, "Invalid filter clause: status/errorCode takes a number.");
 			sq->error_code = (int)v;
+		} else if (strcmp(c.op, "ne") == 0 && strcmp(c.prop, "status/errorCode") == 0) {
+			/* "every sign-in that did not succeed": failures and interruptions */
+			if (strcmp(c.value, "0") != 0)
+				return bad_request(r, "Invalid filter clause: status/errorCode ne takes only 0 "
+				                      "(every sign-in that did not succeed).");
+			sq->status = STORE_SIGNIN_FAILURE;
 		} else if (strcmp(c.prop, "createdDateTime") == 0 &&
 		           (strcmp(c.op, "ge") == 0 || strcmp(c.op, "le") == 0)) {
 			if (tg_time_parse_iso(c.value, &v) || v <= 0)
@@ -190,8 +196,8 @@ static bool signin_filter_or_reply(struct http_req *r, struct store_signin_query
 				sq->until = v;
 		} else {
 			return bad_request(r, "Invalid filter clause: supported are userPrincipalName, userId, "
-			                      "appId and status/errorCode with eq, createdDateTime with ge "
-			                      "and le.");
+			                      "appId and status/errorCode with eq, status/errorCode ne 0, "
+			                      "createdDateTime with ge and le.");
 		}
 	}
 	return true;

@@ -338,6 +338,12 @@ test('a sign-in\'s detail view says why MFA was required', async () => {
   assert.equal(await page.locator('.page--signins tbody tr').count(), okRows);
   assert.equal(okRows, logged.filter((s) => s.status.errorCode === 0).length);
   assert.ok(okRows < logged.length, 'the MFA prompt itself was logged as interrupted');
+  // "Not successful": every sign-in with a non-zero error code (ne 0)
+  await openSection(page, `#/signins?user=${encodeURIComponent(upn)}&code=failed`);
+  await page.waitForSelector('.page--signins tbody tr .badge');
+  assert.equal(await page.inputValue('select[name=status]'), 'failed');
+  assert.equal(await page.locator('.page--signins tbody tr').count(), logged.length - okRows);
+  assert.equal(await page.locator('.page--signins tbody tr .badge[data-status=success]').count(), 0);
   assert.deepEqual(problems.filter(noise), []);
 });
 

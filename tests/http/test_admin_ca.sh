@@ -126,6 +126,21 @@ req "$ADMIN" GET "$S_ALL" -G --data-urlencode "\$filter=ipAddress eq '1.2.3.4'"
 status 400 "unsupported filter"; body_has 'Request_BadRequest'
 req "$ADMIN" GET "$S_ALL" -G --data-urlencode '$top=0'
 status 400 "bad top"
+# every sign-in that did not succeed: status/errorCode ne 0 (10 days ago,
+# outside the impact replay's 7 days below)
+printf '%s\n' "$PW" | tg user add fay.failing@contoso.test --password-stdin >/dev/null
+tg mfa set enforced fay.failing@contoso.test >/dev/null 2>&1
+tg signins record --user fay.failing@contoso.test --app my-signins --ip 198.51.100.20 --client other --protocol IMAP --at 10d >/dev/null || fail "record IMAP"
+tg signins record --user fay.failing@contoso.test --app my-signins --ip 198.51.100.21 --client browser --at 10d >/dev/null || fail "record browser"
+req "$ADMIN" GET "$S_ALL" -G --data-urlencode '$filter=status/errorCode ne 0'
+status 200 "status/errorCode ne 0"
+same "$(count < "$TMP/body")" 2 "the two sign-ins that did not succeed"
+codes=$(python3 -c 'import json,sys; print(" ".join(sorted(str(s["status"]["errorCode"]) for s in json.load(sys.stdin)["value"])))' < "$TMP/body")
+same "$codes" "50072 50076" "registration and app-password codes, no success"
+req "$ADMIN" GET "$S_ALL" -G --data-urlencode "\$filter=status/errorCode ne 0 and userPrincipalName eq 'alice@contoso.test'"
+same "$(count < "$TMP/body")" 0 "alice has no failures"
+req "$ADMIN" GET "$S_ALL" -G --data-urlencode '$filter=status/errorCode ne 50076'
+status 400 "ne takes only 0"; body_has 'ne takes only 0'
 
 # ---- impact ------------------------------------------------------------------------
 req "$ADMIN" POST /tollgate/v1/conditionalAccess/impact -H "$CT" -d '{"since":"7d","policy":{"displayName":"Block all","state":"enabled","conditions":{"users":{"includeUsers":["All"]},"applications":{"includeApplications":["All"]}},"grantControls":{"operator":"OR","builtInControls":["block"]}}}'

@@ -2,7 +2,8 @@
 // Sign-in logs (#/signins): the stored Graph signIn records, newest first,
 // a page at a time (GET /beta/auditLogs/signIns, $top and @odata.nextLink),
 // filtered by what the endpoint's $filter supports: userPrincipalName,
-// appId, createdDateTime ge/le and status/errorCode eq. The filters live in
+// appId, createdDateTime ge/le, status/errorCode eq and ne 0 ("not
+// successful": code=failed in the hash). The filters live in
 // the hash (#/signins?user=…&app=…&from=…&to=…&code=…) so a view can be
 // linked. A sign-in's detail (#/signins/{id}): basic info, why MFA was or
 // was not required, authentication details, Conditional Access and
@@ -59,7 +60,8 @@ function filterOf(params) {
   if (app) clauses.push(`appId eq ${odataString(app)}`);
   if (from) clauses.push(`createdDateTime ge ${from}`);
   if (to) clauses.push(`createdDateTime le ${to}`);
-  if (/^\d+$/.test(code)) clauses.push(`status/errorCode eq ${code}`);
+  if (code === 'failed') clauses.push('status/errorCode ne 0');
+  else if (/^\d+$/.test(code)) clauses.push(`status/errorCode eq ${code}`);
   return clauses.join(' and ');
 }
 
@@ -73,10 +75,11 @@ async function renderList(root, ctx) {
   const from = h('input', { type: 'datetime-local', name: 'from', value: p.get('from') || '' });
   const to = h('input', { type: 'datetime-local', name: 'to', value: p.get('to') || '' });
   const codeNow = p.get('code') || '';
-  const known = [String(SUCCESS), ...INTERRUPTED.map(String), ...FAILURE.map(String)];
+  const known = [String(SUCCESS), 'failed', ...INTERRUPTED.map(String), ...FAILURE.map(String)];
   const statusSel = select([
     ['', t('policy.signins.status.all')],
     ['0', t('policy.signins.status.success')],
+    ['failed', t('policy.signins.status.notSuccess')],
     ...INTERRUPTED.map((c) => [String(c), `${t('policy.signins.status.interrupted')}: ${codeLabel(c)}`]),
     ...FAILURE.map((c) => [String(c), `${t('policy.signins.status.failure')}: ${codeLabel(c)}`]),
     ['other', t('policy.signins.status.other')],
