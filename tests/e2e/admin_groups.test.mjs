@@ -183,6 +183,14 @@ test('a group named by a Conditional Access policy is not deleted until the poli
   assert.match(msg, /Request id: [0-9a-f-]{36}/);
   assert.ok(groups().some((g) => g.id === id), 'the group still exists');
 
+  // the policy's page names the group (not its GUID) and links to it
+  await openSection(page, `#/ca/${policy.id}`);
+  const link = page.locator(`.page--ca dd a[data-id="${id}"]`);
+  assert.equal(await link.textContent(), 'GA Pilot Users');
+  assert.equal(await link.getAttribute('href'), `#/groups/${id}`);
+  await link.click();
+  await page.waitForSelector('.page--groups:not([aria-busy]) #group-delete');
+
   // the policy gone, the delete goes through
   tg(['policy', 'delete', policy.id]);
   await page.click('#group-delete');

@@ -173,25 +173,93 @@ async function renderEditor(root, ctx, id) {
 }
 
 // A policy in a few lines of words (the JSON is shown below in full).
-function summary(p) {
+// Names for the object ids a policy names — users, groups, directory
+// roles, named locations — read once per view (at most LOOKUP_MAX single
+// reads, roles in one), so the summary says "Sales (group)" and links to
+// it instead of showing a GUID. An id that cannot be read (deleted since,
+// or this administrator may not read it) stays an id.
+const LOOKUP_MAX = 40;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function objectNames(p) {
+  const c = p.conditions || {};
+  const u = c.users || {};
+  const loc = c.locations || {};
+  const ids = (...lists) => lists.flatMap((l) => (Array.isArray(l) ? l : [])).filter((x) => GUID.test(x));
+  const want = [
+    ...ids(u.includeUsers, u.excludeUsers).map((id) => ['user', id]),
+    ...ids(u.includeGroups, u.excludeGroups).map((id) => ['group', id]),
+    ...ids(loc.includeLocations, loc.excludeLocations).map((id) => ['location', id]),
+  ];
+  const names = new Map();
+  const reads = want.slice(0, LOOKUP_MAX).map(async ([kind, id]) => {
+    const e = encodeURIComponent(id);
+    const path = { user: `/v1.0/users/${e}`, group: `/v1.0/groups/${e}`, location: `/v1.0/identity/conditionalAccess/namedLocations/${e}` }[kind];
+    try {
+      const o = await get(path);
+      const text = kind === 'user' ? o.userPrincipalName : o.displayName;
+      const href = { user: `#/users/${e}`, group: `#/groups/${e}`, location: `#/locations/${e}` }[kind];
+      if (text) names.set(`${kind}:${id}`, { text, href });
+    } catch (err) {
+      // stays an id
+    }
+  });
+  if (ids(u.includeRoles, u.excludeRoles).length) {
+    reads.push(get('/v1.0/directoryRoles').then((d) => {
+      for (const r of (d && d.value) || []) names.set(`role:${r.roleTemplateId}`, { text: r.displayName });
+    }, () => {}));
+  }
+  await Promise.all(reads);
+  return names;
+}
+
+// The ids of kind as names (links where the portal has a page), keywords
+// such as "All" as they are, joined by ", "; [] when there are none.
+function refs(kind, v, names) {
+  if (!Array.isArray(v) || v.length === 0) return [];
+  const out = [];
+  v.forEach((id, i) => {
+    if (i) out.push(', ');
+    const n = names.get(`${kind}:${id}`);
+    if (!n) out.push(id);
+    else if (n.href) out.push(h('a', { href: n.href, title: id, 'data-id': id }, n.text));
+    else out.push(h('span', { title: id, 'data-id': id }, n.text));
+  });
+  return out;
+}
+
+// Parts (arrays of nodes and strings) joined by sep; fallback when none.
+function joined(parts, sep, fallback) {
+  const nonEmpty = parts.filter((x) => x.length);
+  if (!nonEmpty.length) return fallback;
+  return h('span', {}, nonEmpty.flatMap((x, i) => (i ? [sep, ...x] : x)));
+}
+
+function summary(p, names = new Map()) {
   const c = p.conditions || {};
   const u = c.users || {};
   const a = c.applications || {};
   const g = p.grantControls;
   const s = p.sessionControls;
   const none = t('policy.ca.sum.none');
-  const users = [
-    list(u.includeUsers), list(u.includeGroups) && `${t('policy.ca.sum.groups')}: ${list(u.includeGroups)}`,
-    list(u.includeRoles) && `${t('policy.ca.sum.roles')}: ${u.includeRoles.length}`,
-  ].filter(Boolean).join('; ') || none;
-  const excluded = [list(u.excludeUsers), list(u.excludeGroups), list(u.excludeRoles)].filter(Boolean).join('; ') || none;
+  const labelled = (label, nodes) => (nodes.length ? [`${label}: `, ...nodes] : []);
+  const users = joined([
+    refs('user', u.includeUsers, names),
+    labelled(t('policy.ca.sum.groups'), refs('group', u.includeGroups, names)),
+    labelled(t('policy.ca.sum.roles'), refs('role', u.includeRoles, names)),
+  ], '; ', none);
+  const excluded = joined([
+    refs('user', u.excludeUsers, names),
+    labelled(t('policy.ca.sum.groups'), refs('group', u.excludeGroups, names)),
+    labelled(t('policy.ca.sum.roles'), refs('role', u.excludeRoles, names)),
+  ], '; ', none);
   const apps = [list(a.includeApplications), list(a.includeUserActions)].filter(Boolean).join('; ') || none;
   const conds = [];
-  if (list(c.clientAppTypes)) conds.push(`${t('policy.ca.sum.clientApps')}: ${list(c.clientAppTypes)}`);
-  if (c.platforms && list(c.platforms.includePlatforms)) conds.push(`${t('policy.ca.sum.platforms')}: ${list(c.platforms.includePlatforms)}`);
-  if (c.locations && list(c.locations.includeLocations)) conds.push(`${t('policy.ca.sum.locations')}: ${list(c.locations.includeLocations)}`);
-  if (list(c.signInRiskLevels)) conds.push(`${t('policy.ca.sum.signInRisk')}: ${list(c.signInRiskLevels)}`);
-  if (list(c.userRiskLevels)) conds.push(`${t('policy.ca.sum.userRisk')}: ${list(c.userRiskLevels)}`);
+  if (list(c.clientAppTypes)) conds.push([`${t('policy.ca.sum.clientApps')}: ${list(c.clientAppTypes)}`]);
+  if (c.platforms && list(c.platforms.includePlatforms)) conds.push([`${t('policy.ca.sum.platforms')}: ${list(c.platforms.includePlatforms)}`]);
+  if (c.locations) conds.push(labelled(t('policy.ca.sum.locations'), refs('location', c.locations.includeLocations, names)));
+  if (list(c.signInRiskLevels)) conds.push([`${t('policy.ca.sum.signInRisk')}: ${list(c.signInRiskLevels)}`]);
+  if (list(c.userRiskLevels)) conds.push([`${t('policy.ca.sum.userRisk')}: ${list(c.userRiskLevels)}`]);
   let grant = none;
   if (g) {
     const parts = [...(g.builtInControls || [])];
@@ -203,7 +271,7 @@ function summary(p) {
     [t('policy.ca.sum.users'), users],
     [t('policy.ca.sum.excluded'), excluded],
     [t('policy.ca.sum.apps'), apps],
-    [t('policy.ca.sum.conditions'), conds.join('; ') || none],
+    [t('policy.ca.sum.conditions'), joined(conds, '; ', none)],
     [t('policy.ca.sum.grant'), grant],
     [t('policy.ca.sum.session'), session || none],
   ]);
@@ -212,6 +280,7 @@ function summary(p) {
 async function renderPolicy(root, ctx, id) {
   const path = `${POLICIES}/${encodeURIComponent(id)}`;
   let p = await get(path);
+  const names = await objectNames(p);
   root.append(backLink('#/ca', t('admin.nav.ca')));
   const title = heading(p.displayName || id);
   root.append(title);
@@ -244,7 +313,7 @@ async function renderPolicy(root, ctx, id) {
       [t('policy.ca.id'), p.id],
       [t('policy.ca.col.created'), when(p.createdDateTime)],
       [t('policy.ca.col.modified'), when(p.modifiedDateTime)],
-    ]), h('h2', {}, t('policy.ca.sum.title')), summary(p));
+    ]), h('h2', {}, t('policy.ca.sum.title')), summary(p, names));
     json.textContent = pretty(p);
     title.textContent = p.displayName || id;
   }
