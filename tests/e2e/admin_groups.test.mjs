@@ -115,6 +115,7 @@ test('a Global Administrator creates a group, adds users and a nested group, rem
   assert.equal(await page.getAttribute('#group-tab-all', 'aria-selected'), 'true');
   assert.match(await page.textContent(MEMBERS), /ga\.carol@contoso\.test/);
   assert.equal(await page.locator(`${MEMBERS} .groups-remove`).count(), 0, 'no Remove among all members');
+  assert.ok(await page.locator(`${MEMBERS} thead th`).last().isHidden(), 'nor an empty Remove column');
   assert.ok(await page.locator('form.groups-add').isHidden());
   assert.equal(members('GA Sales', true).length, 4);
   await page.click('#group-tab-direct');

@@ -398,6 +398,8 @@ function members(g, ctx) {
     panel.setAttribute('aria-labelledby', tabs[i].id);
     hint.textContent = t(transitive ? 'groups.members.allHint' : 'groups.members.directHint');
     if (adder) adder.hidden = transitive;
+    // all members are read only: no Remove column (admin-groups.css)
+    table.element.classList.toggle('groups-members--all', transitive && writable);
     out.replaceChildren();
     await table.reload();
   };
