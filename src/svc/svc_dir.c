@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * Groups (nested, transitive) and directory role assignments. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "base/err.h"
 #include "base/mem.h"
@@ -189,26 +190,72 @@ static const char *short_name(const char *s, char out[GUARD_NAME_CUT + sizeof "�
 	return out;
 }
 
+/* The groups that contain a group, transitively (ids). */
+struct parents {
+	char (*v)[TG_ID_BUF];
+	size_t n, cap;
+};
+
+static int parents_cb(const char *id, void *arg)
+{
+	struct parents *p = arg;
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 8;
+		p->v = xrealloc(p->v, p->cap * sizeof *p->v);
+	}
+	tg_strlcpy(p->v[p->n++], id, TG_ID_BUF);
+	return 0;
+}
+
+/* The first id of ids that is one of ps, or NULL. */
+static const char *named_parent(const struct ca_ids *ids, const struct parents *ps)
+{
+	for (size_t i = 0; i < ids->n; i++)
+		for (size_t j = 0; j < ps->n; j++)
+			if (strcmp(ids->v[i], ps->v[j]) == 0)
+				return ps->v[j];
+	return NULL;
+}
+
 /* Inside the caller's transaction: TG_ERR_CONFLICT, naming the policies,
  * while any Conditional Access policy of t, whatever its state (enabled,
  * disabled, report-only), names g in conditions.users includeGroups or
- * excludeGroups. Deleting such a group would silently change whom the
+ * excludeGroups, directly or through a group that contains g
+ * (transitively). Deleting such a group would silently change whom the
  * policy covers: an included group's members would drop out of it (fail
- * open), an excluded group's members would fall into it. */
+ * open), an excluded group's members would fall into it; a nested group's
+ * members drop out of its parents the same way. The policies that name g
+ * itself are reported first (the message lists them); only when there are
+ * none are those that name it through a parent reported, the first one
+ * with the parent's name. */
 static int check_no_policy_names(struct svc *sv, const struct tg_tenant *t, const struct tg_group *g)
 {
 	struct ca_policy *v = NULL;
-	size_t nv = 0, n = 0;
+	size_t nv = 0, n = 0, n_nested = 0;
 	struct tg_buf names;
-	char cut[GUARD_NAME_CUT + sizeof "…"], gcut[sizeof cut];
+	struct parents ps = {0};
+	const char *first_policy = NULL, *first_parent = NULL;
+	char cut[GUARD_NAME_CUT + sizeof "…"], gcut[sizeof cut], pcut[sizeof cut];
 	int r = svc_policy_list(sv, t, &v, &nv);
 	if (r)
 		return r;
 	tg_buf_init(&names, 4 * sizeof cut);
+	if ((r = store_member_groups(sv->store, TG_MEMBER_GROUP, g->id, true, parents_cb, &ps))) {
+		svc_store_fail(sv, r, "reading the groups that contain the group");
+		goto out;
+	}
 	for (size_t i = 0; i < nv; i++) {
 		const struct ca_users *u = &v[i].cond.users;
-		if (!ca_ids_contains(&u->include_groups, g->id) && !ca_ids_contains(&u->exclude_groups, g->id))
+		if (!ca_ids_contains(&u->include_groups, g->id) && !ca_ids_contains(&u->exclude_groups, g->id)) {
+			const char *parent = named_parent(&u->include_groups, &ps);
+			if (!parent)
+				parent = named_parent(&u->exclude_groups, &ps);
+			if (parent && !n_nested++) {
+				first_policy = v[i].display_name;
+				first_parent = parent;
+			}
 			continue;
+		}
 		if (n < GUARD_SHOWN &&
 		    tg_buf_appendf(&names, "%s\"%s\"", n ? ", " : "", short_name(v[i].display_name, cut))) {
 			r = svc_fail(sv, TG_ERR_INTERNAL, "listing the policies that name the group");
@@ -220,12 +267,30 @@ static int check_no_policy_names(struct svc *sv, const struct tg_tenant *t, cons
 		r = svc_fail(sv, TG_ERR_INTERNAL, "listing the policies that name the group");
 		goto out;
 	}
-	if (n)
+	if (n) {
 		r = svc_fail(sv, TG_ERR_CONFLICT, "the group \"%s\" is named in %zu Conditional Access "
 		             "polic%s (%s): remove the group from these policies first (deleting it would "
 		             "change whom %s)", short_name(g->name, gcut), n, n == 1 ? "y" : "ies",
 		             names.data, n == 1 ? "it applies to" : "they apply to");
+	} else if (n_nested) {
+		struct tg_group pg;
+		if ((r = find_group(sv, t, first_parent, &pg)))
+			goto out;
+		char more[40] = "";
+		if (n_nested > 1)
+			snprintf(more, sizeof more, ", and %zu more", n_nested - 1);
+		r = svc_fail(sv, TG_ERR_CONFLICT, "the group \"%s\" is named in %zu Conditional Access "
+		             "polic%s through a group that contains it (\"%s\" names group \"%s\", which "
+		             "contains this group%s): take the group out of %s, or %s out of %s, first "
+		             "(deleting it would change whom %s)", short_name(g->name, gcut), n_nested,
+		             n_nested == 1 ? "y" : "ies", short_name(first_policy, cut),
+		             short_name(pg.name, pcut), more, n_nested == 1 ? "that group" : "those groups",
+		             n_nested == 1 ? "that group" : "those groups",
+		             n_nested == 1 ? "the policy" : "the policies",
+		             n_nested == 1 ? "it applies to" : "they apply to");
+	}
 out:
+	free(ps.v);
 	tg_buf_cleanup(&names);
 	svc_policy_list_free(v, nv);
 	return r;

@@ -3,6 +3,7 @@
  * service layer (see svc_policy.h): parse, check against the tenant,
  * store canonically, audit, bump the policy generation.
  * Sections: loading, policies, templates, named locations. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +12,14 @@
 #include "base/mem.h"
 #include "base/str.h"
 #include "core/ca_templates.h"
+#include "core/roles.h"
 #include "core/uuid.h"
 #include "crypto/rng.h"
 #include "json/ca_policy_json.h"
 #include "json/named_location_json.h"
+#include "store/store_oidc.h"
 #include "store/store_policy.h"
+#include "svc/svc_oidc.h"
 #include "svc/svc_policy.h"
 #include "svc/svc_policy_int.h"
 
@@ -141,33 +145,106 @@ int svc_location_list(struct svc *sv, const struct tg_tenant *t, struct named_lo
 
 /* ---------------------------------------------------------------- policies */
 
-/* Every named location a policy names must exist in the tenant (the MFA
- * trusted IPs id aside): an unknown id would silently never match, which
- * turns an include into "never applies" and an exclude into nothing. */
-int svc_policy_check_locations(struct svc *sv, const struct tg_tenant *t, const struct ca_policy *p,
-                               struct json_err *jerr)
+/* The directory objects a policy names by id, one row per id list: the
+ * list, its JSON path and what kind of object its ids must name. */
+enum ref_kind { REF_USER, REF_GROUP, REF_ROLE, REF_APP, REF_LOCATION };
+
+static const struct ref_list {
+	size_t off;
+	const char *path;
+	enum ref_kind kind;
+} ref_lists[] = {
+#define REF(member, path, kind) {offsetof(struct ca_policy, member), path, kind}
+	REF(cond.users.include_users, "conditions.users.includeUsers", REF_USER),
+	REF(cond.users.exclude_users, "conditions.users.excludeUsers", REF_USER),
+	REF(cond.users.include_groups, "conditions.users.includeGroups", REF_GROUP),
+	REF(cond.users.exclude_groups, "conditions.users.excludeGroups", REF_GROUP),
+	REF(cond.users.include_roles, "conditions.users.includeRoles", REF_ROLE),
+	REF(cond.users.exclude_roles, "conditions.users.excludeRoles", REF_ROLE),
+	REF(cond.apps.include_apps, "conditions.applications.includeApplications", REF_APP),
+	REF(cond.apps.exclude_apps, "conditions.applications.excludeApplications", REF_APP),
+	REF(cond.locations.include, "conditions.locations.includeLocations", REF_LOCATION),
+	REF(cond.locations.exclude, "conditions.locations.excludeLocations", REF_LOCATION),
+#undef REF
+};
+
+/* Whether id names an object of kind k in t: TG_OK, TG_ERR_NOT_FOUND or a
+ * store error. The parser has already made id a lowercase UUID. */
+static int ref_exists(struct svc *sv, const struct tg_tenant *t, enum ref_kind k, const char *id)
 {
-	const struct ca_ids *lists[2] = {&p->cond.locations.include, &p->cond.locations.exclude};
-	static const char *const names[2] = {"includeLocations", "excludeLocations"};
-	if (!p->cond.locations.present)
-		return TG_OK;
-	for (int k = 0; k < 2; k++) {
-		for (size_t i = 0; i < lists[k]->n; i++) {
-			const char *id = lists[k]->v[i];
-			struct store_policy_row row;
-			memset(&row, 0, sizeof row);
-			if (strcmp(id, CA_LOCATION_ID_MFA_TRUSTED_IPS) == 0)
-				continue;
-			int r = store_location_get(sv->store, t->id, id, &row);
-			store_policy_row_cleanup(&row);
+	int r = TG_OK;
+	switch (k) {
+	case REF_USER: {
+		struct tg_user u;
+		r = store_user_get(sv->store, id, &u);
+		tg_wipe(u.pwhash, sizeof u.pwhash);
+		if (!r && strcmp(u.tenant_id, t->id) != 0)
+			r = TG_ERR_NOT_FOUND;       /* another tenant's user */
+		break;
+	}
+	case REF_GROUP: {
+		struct tg_group g;
+		r = store_group_get(sv->store, t->id, id, &g);
+		if (!r && strcmp(g.id, id) != 0)
+			r = TG_ERR_NOT_FOUND;       /* a group whose *name* is this text */
+		break;
+	}
+	case REF_ROLE:
+		r = role_by_id(id) ? TG_OK : TG_ERR_NOT_FOUND;
+		break;
+	case REF_APP: {
+		if (strcmp(id, SVC_APP_ADMIN_PORTAL) == 0 || strcmp(id, SVC_APP_MY_SIGNINS) == 0)
+			break;                      /* built-in: in every tenant */
+		struct store_app *a = xmalloc(sizeof *a);
+		r = store_app_get(sv->store, t->id, id, a);
+		tg_wipe(a, sizeof *a);
+		free(a);
+		break;
+	}
+	case REF_LOCATION: {
+		if (strcmp(id, CA_LOCATION_ID_MFA_TRUSTED_IPS) == 0)
+			break;                      /* the MFA service settings' trusted IPs */
+		struct store_policy_row row;
+		memset(&row, 0, sizeof row);
+		r = store_location_get(sv->store, t->id, id, &row);
+		store_policy_row_cleanup(&row);
+		break;
+	}
+	}
+	return r;
+}
+
+/* Every id a policy names (users, groups, directory roles, apps, named
+ * locations) must name an object of that kind in the policy's tenant: an
+ * unknown id would silently never match, which turns an include into
+ * "covers nobody" (fail open) and an exclude into "protects nobody". The
+ * keywords (All, None, GuestsOrExternalUsers, Office365, …) are not ids. */
+int svc_policy_check_references(struct svc *sv, const struct tg_tenant *t, const struct ca_policy *p,
+                                struct json_err *jerr)
+{
+	static const char *const noun[] = {
+		[REF_USER] = "user", [REF_GROUP] = "group", [REF_ROLE] = "directory role template",
+		[REF_APP] = "application", [REF_LOCATION] = "named location",
+	};
+	static const char *const where[] = {
+		[REF_USER] = "in this tenant", [REF_GROUP] = "in this tenant",
+		[REF_ROLE] = "(see `tollgate role list`)", [REF_APP] = "in this tenant",
+		[REF_LOCATION] = "in this tenant",
+	};
+	for (size_t k = 0; k < TG_ARRAY_LEN(ref_lists); k++) {
+		const struct ref_list *l = &ref_lists[k];
+		const struct ca_ids *ids = (const struct ca_ids *)(const void *)((const char *)p + l->off);
+		for (size_t i = 0; i < ids->n; i++) {
+			int r = ref_exists(sv, t, l->kind, ids->v[i]);
 			if (r == TG_ERR_NOT_FOUND) {
 				struct json_err je;
-				snprintf(je.path, sizeof je.path, "conditions.locations.%s[%zu]", names[k], i);
-				snprintf(je.message, sizeof je.message, "no named location %s in this tenant", id);
+				snprintf(je.path, sizeof je.path, "%s[%zu]", l->path, i);
+				snprintf(je.message, sizeof je.message, "no %s %s %s", noun[l->kind], ids->v[i],
+				         where[l->kind]);
 				return svc_json_fail(sv, TG_ERR_INVALID, &je, jerr, "the policy is invalid");
 			}
 			if (r)
-				return svc_store_fail(sv, r, "reading the named locations");
+				return svc_store_fail(sv, r, "reading the objects the policy names");
 		}
 	}
 	return TG_OK;
@@ -225,7 +302,7 @@ static int policy_save(struct svc *sv, const struct tg_tenant *t, struct ca_poli
 		             "or report-only (enabledForReportingButNotEnforced)");
 		goto out;
 	}
-	if ((r = svc_policy_check_locations(sv, t, p, jerr)))
+	if ((r = svc_policy_check_references(sv, t, p, jerr)))
 		goto out;
 	if (update_id) {
 		tg_strlcpy(p->id, old.id, sizeof p->id);

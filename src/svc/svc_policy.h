@@ -105,8 +105,12 @@ int svc_sd_note_interactive(struct svc *sv, const struct tg_tenant *t, const cha
 /* ---- Conditional Access policies -----------------------------------------
  * Policies are parsed with ca_policy_parse (Graph JSON, the first fault
  * named by its JSON path: sv->err is "PATH: message" and *jerr, when not
- * NULL, gets both apart), checked against the directory (named location
- * ids must exist), stored canonically with our id, createdDateTime and
+ * NULL, gets both apart), checked against the directory (every user,
+ * group, app and named location id must exist in t and every role id be a
+ * known directory role template, else TG_ERR_INVALID at that id's path,
+ * e.g. "conditions.users.includeGroups[2]: no group <id> in this tenant";
+ * on update the whole new document is checked, so an id deleted since
+ * must be removed), stored canonically with our id, createdDateTime and
  * modifiedDateTime, and audited. Enabling a policy (create or update with
  * state "enabled") while security defaults are on is TG_ERR_CONFLICT. At
  * most TG_MAX_CA_POLICIES per tenant (TG_ERR_LIMIT). *out (may be NULL)

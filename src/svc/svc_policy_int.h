@@ -20,10 +20,13 @@ int svc_json_fail(struct svc *sv, int r, const struct json_err *je, struct json_
  * Caller frees. */
 char *svc_audit_doc(const char *json, const char *id, const char *display_name);
 
-/* Every named location p refers to exists in t (the MFA trusted IPs id
- * aside); else TG_ERR_INVALID naming the JSON path. */
-int svc_policy_check_locations(struct svc *sv, const struct tg_tenant *t, const struct ca_policy *p,
-                               struct json_err *jerr);
+/* Every user, group, app and named location p names by id exists in t,
+ * and every role id is a known directory role template (the MFA trusted
+ * IPs location and the built-in apps aside); else TG_ERR_INVALID naming
+ * the JSON path of the first missing id, e.g.
+ * "conditions.users.includeGroups[2]: no group <id> in this tenant". */
+int svc_policy_check_references(struct svc *sv, const struct tg_tenant *t, const struct ca_policy *p,
+                                struct json_err *jerr);
 
 /* Parse a stored policy row's JSON (read-only fields included). */
 int svc_policy_from_row(struct svc *sv, const char *json, struct ca_policy *out);

@@ -180,7 +180,7 @@ void svc_impact_report_init(struct svc_impact_report *rep);
 void svc_impact_report_cleanup(struct svc_impact_report *rep);   /* frees and re-inits */
 /* rep must be init'ed (it is cleaned and refilled). until 0 = now. A bad
  * draft is refused as svc_policy_create refuses it (path in sv->err and
- * *jerr); named locations it refers to must exist. Writes nothing. */
+ * *jerr); the ids it names must exist, as there. Writes nothing. */
 int svc_policy_impact(struct svc *sv, const struct tg_tenant *t, const char *json, size_t len,
                       int64_t since, int64_t until, struct svc_impact_report *rep,
                       struct json_err *jerr);

@@ -330,7 +330,7 @@ int svc_policy_impact(struct svc *sv, const struct tg_tenant *t, const char *jso
 		r = svc_json_fail(sv, r, &je, jerr, "the draft policy is invalid");
 		goto out;
 	}
-	if ((r = svc_policy_check_locations(sv, t, &rep->draft, jerr)))
+	if ((r = svc_policy_check_references(sv, t, &rep->draft, jerr)))
 		goto out;
 	rep->since = since;
 	rep->until = until ? until : svc_now(sv);

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # The admin API's Conditional Access and log endpoints against the real
 # server, with app-only tokens: policies and named locations (create, list,
-# get, PATCH, delete; bad JSON refused with its path and nothing stored;
+# get, PATCH, delete; bad JSON and ids naming no object of the tenant refused
+# with their path and nothing stored;
 # 409 under security defaults), a template in report-only, what-if, impact
 # replay, the sign-in log (filters, $top and nextLink paging, get by id),
 # directory audits (with the actor; $filter on initiatedBy: a delegated
@@ -58,6 +59,32 @@ req "$ADMIN" POST $P -H "$CT" -d '{"displayName":'
 status 400 "malformed JSON"; body_has 'Request_BadRequest'
 req "$ADMIN" POST $P -d "$POL"
 status 415 "wrong content type"
+# every id a policy names must exist in the tenant: 400 at its path, naming it
+GHOST=0a0a0a0a-0000-4000-8000-00000000000a
+BOBID=$(tg --json user show bob@contoso.test | json id)
+for c in "users|includeUsers|[\"$BOBID\",\"$GHOST\"]|[1]|no user" \
+         "users|excludeUsers|[\"$GHOST\"]|[0]|no user" \
+         "users|includeGroups|[\"$GHOST\"]|[0]|no group" \
+         "users|excludeGroups|[\"$GHOST\"]|[0]|no group" \
+         "users|includeRoles|[\"62e90394-69f5-4237-9190-012177145e10\",\"$GHOST\"]|[1]|no directory role template" \
+         "applications|includeApplications|[\"$GHOST\"]|[0]|no application" \
+         "applications|excludeApplications|[\"$GHOST\"]|[0]|no application"; do
+  IFS='|' read -r obj list ids idx what <<< "$c"
+  users='"includeUsers":["All"]'; apps='"includeApplications":["All"]'
+  case $list in
+    includeUsers|includeGroups|includeRoles) users="\"$list\":$ids" ;;
+    excludeUsers|excludeGroups) users="$users,\"$list\":$ids" ;;
+    includeApplications) apps="\"$list\":$ids" ;;
+    excludeApplications) apps="$apps,\"$list\":$ids" ;;
+  esac
+  req "$ADMIN" POST $P -H "$CT" -d "{\"displayName\":\"Ghost\",\"state\":\"disabled\",\"conditions\":{\"users\":{$users},\"applications\":{$apps}},\"grantControls\":{\"operator\":\"OR\",\"builtInControls\":[\"mfa\"]}}"
+  status 400 "unknown id in $list"; body_has 'Request_BadRequest'
+  body_has "conditions.$obj.$list$idx: $what $GHOST"
+done
+# an update that keeps a missing id is refused the same way, nothing changed
+req "$ADMIN" PATCH "$P/$PID" -H "$CT" -d "{\"conditions\":{\"users\":{\"includeUsers\":[\"All\"],\"excludeGroups\":[\"$GHOST\"]}}}"
+status 400 "patch naming a missing group"; body_has "conditions.users.excludeGroups[0]: no group $GHOST in this tenant"
+req "$ADMIN" GET "$P/$PID"; body_has '"excludeGroups":[]'
 req "$ADMIN" GET $P
 n=$(count < "$TMP/body")
 same "$n" 1 "nothing stored by the refused requests"
@@ -147,6 +174,8 @@ req "$ADMIN" POST /tollgate/v1/conditionalAccess/impact -H "$CT" -d '{"since":"7
 status 200 "impact"; body_has '"replayed":4'; body_has '"newlyBlocked":4'; body_has '"byUserAndApp"'
 req "$ADMIN" POST /tollgate/v1/conditionalAccess/impact -H "$CT" -d '{"policy":{"displayName":"x","state":"enabled","conditions":{"users":{"includeUsers":["All"]},"applications":{"includeApplications":["All"]}},"grantControls":{"operator":"XOR","builtInControls":["block"]}}}'
 status 400 "impact bad draft"; body_has 'policy.grantControls.operator'
+req "$ADMIN" POST /tollgate/v1/conditionalAccess/impact -H "$CT" -d "{\"policy\":{\"displayName\":\"x\",\"state\":\"enabled\",\"conditions\":{\"users\":{\"includeGroups\":[\"$GHOST\"]},\"applications\":{\"includeApplications\":[\"All\"]}},\"grantControls\":{\"operator\":\"OR\",\"builtInControls\":[\"block\"]}}}"
+status 400 "impact draft naming a missing group"; body_has "policy.conditions.users.includeGroups[0]: no group $GHOST"
 
 # ---- delete ------------------------------------------------------------------------
 req "$ADMIN" DELETE "$P/$PID"; status 204 "policy delete"

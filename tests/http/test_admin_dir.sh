@@ -9,7 +9,8 @@
 # boundary (app-only and delegated tokens), a User Administrator kept from
 # administrators' memberships and from role assignment; every change
 # audited with the actor; a $batch with groups requests; a group that a
-# Conditional Access policy names refused deletion (409) until it is dropped.
+# Conditional Access policy names (or a group inside it, transitively) refused
+# deletion (409) until it is dropped.
 . "$TG_TEST_SRCDIR/tests/lib.sh"
 . "$TG_TEST_SRCDIR/tests/http/graph_lib.sh"
 
@@ -567,6 +568,17 @@ echo "{\"requests\":[{\"id\":\"1\",\"method\":\"DELETE\",\"url\":\"/groups/$GOUT
 req "$GRW" POST '/v1.0/$batch' -H "$CT" --data-binary @"$TMP/batch.json"
 same "$(json responses.0.status < "$TMP/body")" 409 "batch delete refused too"
 same "$(json responses.0.body.error.code < "$TMP/body")" Request_Conflict "batch error code"
+# a group inside a named group is kept too (its members would drop out of it)
+req "$GRW" POST /v1.0/groups -H "$CT" -d '{"displayName":"Guarded Child"}'
+status 201 "create Guarded Child"; GCH=$(json id < "$TMP/body")
+req "$GRW" POST "/v1.0/groups/$GIN/members/\$ref" -H "$CT" -d "$(ref "$GRAPH/groups/$GCH")"
+status 204 "nest Guarded Child in Guarded In"
+req "$GRW" DELETE "/v1.0/groups/$GCH"
+status 409 "delete a group inside a group a policy names"
+body_has '"code":"Request_Conflict"'
+body_has '"the group \"Guarded Child\" is named in 1 Conditional Access policy through a group that contains it (\"Guard MFA\" names group \"Guarded In\", which contains this group)'
+req "$GRO" GET "/v1.0/groups/$GCH"
+status 200 "the nested group is still there"
 same "$(tg audit list --action group.delete --limit 1000 | wc -l)" "$DELS" "no group.delete audited"
 # once the policies drop the groups, they go
 req "$CAP" PATCH "$CAPOL/$PIN" -H "$CT" -d '{"conditions":{"users":{"includeGroups":[],"includeUsers":["None"]}}}'
@@ -579,6 +591,8 @@ req "$GRO" GET "/v1.0/groups/$GIN"
 status 404 "gone"
 req "$GRW" DELETE "/v1.0/groups/$GOUT"
 status 204 "delete the formerly excluded group"
+req "$GRW" DELETE "/v1.0/groups/$GCH"
+status 204 "the nested group goes once its parent is gone"
 tg audit list --action group.delete --limit 1000 > "$TMP/audit"
 grep -F "Guarded In" "$TMP/audit" | grep -qF "app:$GRW_ID" && ok || fail "guarded delete not audited with the actor"
 

@@ -410,10 +410,11 @@ static void group_named_by_policy_kept(void)
 	CHECK(strstr(e.sv.err, "\xe2\x80\xa6\" is named in 1") != NULL);   /* …" */
 	CHECK(strstr(e.sv.err, "remove the group from these policies first") != NULL);
 
-	/* a policy of another tenant does not count; an unnamed group goes */
+	/* another tenant's policy cannot name the group at all; an unnamed group goes */
 	struct tg_tenant t2;
 	CHECK_OK(svc_tenant_create(&e.sv, "fabrikam", "fabrikam.test", "Fabrikam", &t2));
-	CHECK_OK(policy_naming(&e, &t2, "Elsewhere", "disabled", "includeGroups", free_g.id, NULL));
+	CHECK_INT(policy_naming(&e, &t2, "Elsewhere", "disabled", "includeGroups", free_g.id, NULL),
+	          TG_ERR_INVALID);
 	CHECK_OK(svc_group_delete(&e.sv, &e.t, "free"));
 	CHECK_INT(store_group_get(e.st, e.t.id, free_g.id, &g), TG_ERR_NOT_FOUND);
 
@@ -430,6 +431,54 @@ static void group_named_by_policy_kept(void)
 	CHECK_OK(svc_group_delete(&e.sv, &e.t, "staff"));
 	CHECK_INT(audit_count(&e, "group.delete"), deletes + 1);
 	CHECK_INT(store_group_get(e.st, e.t.id, staff.id, &g), TG_ERR_NOT_FOUND);
+	store_close(e.st);
+}
+
+/* A group inside a group that a policy names cannot be deleted either:
+ * its members would drop out of the parent, and so out of the policy (or
+ * out of its exclusion). The message says through which group. */
+static void nested_group_named_by_policy_kept(void)
+{
+	struct env e;
+	REQUIRE(setup(&e) == 0);
+	struct tg_group top, mid, leaf, other;
+	CHECK_OK(svc_group_create(&e.sv, &e.t, "Parent", NULL, &top));
+	CHECK_OK(svc_group_create(&e.sv, &e.t, "middle", NULL, &mid));
+	CHECK_OK(svc_group_create(&e.sv, &e.t, "leaf", NULL, &leaf));
+	CHECK_OK(svc_group_create(&e.sv, &e.t, "other", NULL, &other));
+	CHECK_OK(svc_group_member(&e.sv, &e.t, "Parent", "middle", true, true));
+	CHECK_OK(svc_group_member(&e.sv, &e.t, "middle", "leaf", true, true));
+	char pid[TG_ID_BUF];
+	CHECK_OK(policy_naming(&e, &e.t, "Parent MFA", "disabled", "includeGroups", top.id, pid));
+	int audits = audit_count(&e, "");
+
+	/* two levels down, through "Parent" */
+	CHECK_INT(svc_group_delete(&e.sv, &e.t, "leaf"), TG_ERR_CONFLICT);
+	CHECK(strstr(e.sv.err, "\"leaf\" is named in 1 Conditional Access policy through a group that "
+	             "contains it (\"Parent MFA\" names group \"Parent\", which contains this group)") != NULL);
+	CHECK(strstr(e.sv.err, "take the group out of that group, or that group out of the policy") != NULL);
+	CHECK_INT(svc_group_delete(&e.sv, &e.t, "middle"), TG_ERR_CONFLICT);
+	CHECK(strstr(e.sv.err, "names group \"Parent\", which contains this group") != NULL);
+	/* an excluding policy counts too; several are counted */
+	CHECK_OK(policy_naming(&e, &e.t, "Middle spared", "enabledForReportingButNotEnforced", "excludeGroups",
+	                       mid.id, NULL));
+	audits = audit_count(&e, "");
+	CHECK_INT(svc_group_delete(&e.sv, &e.t, "leaf"), TG_ERR_CONFLICT);
+	CHECK(strstr(e.sv.err, "in 2 Conditional Access policies through a group that contains it") != NULL);
+	CHECK(strstr(e.sv.err, ", and 1 more): take the group out of those groups") != NULL);
+	/* a policy naming the group itself is reported as before */
+	CHECK_INT(svc_group_delete(&e.sv, &e.t, "middle"), TG_ERR_CONFLICT);
+	CHECK(strstr(e.sv.err, "\"middle\" is named in 1 Conditional Access policy (\"Middle spared\")") != NULL);
+	CHECK_INT(audit_count(&e, ""), audits);     /* nothing changed */
+	struct tg_group g;
+	CHECK_OK(store_group_get(e.st, e.t.id, leaf.id, &g));
+	CHECK_OK(store_group_get(e.st, e.t.id, mid.id, &g));
+
+	/* a group outside the named ones goes; so does leaf once out of middle */
+	CHECK_OK(svc_group_delete(&e.sv, &e.t, "other"));
+	CHECK_OK(svc_group_member(&e.sv, &e.t, "middle", "leaf", true, false));
+	CHECK_OK(svc_group_delete(&e.sv, &e.t, "leaf"));
+	CHECK_INT(store_group_get(e.st, e.t.id, leaf.id, &g), TG_ERR_NOT_FOUND);
 	store_close(e.st);
 }
 
@@ -459,6 +508,7 @@ int main(void)
 	TEST(groups_and_roles);
 	TEST(last_global_admin_kept);
 	TEST(group_named_by_policy_kept);
+	TEST(nested_group_named_by_policy_kept);
 	TEST(tenant_rules);
 	return tg_test_done();
 }

@@ -3,8 +3,9 @@
  * settings (validation naming the field, nothing changed on refusal,
  * audit, generation), security defaults' conflict rules in both directions
  * including per-user MFA and its turning off, the registration grace
- * bookkeeping, Conditional Access policy CRUD (bad JSON refused with its
- * path and nothing stored), templates, named location rules, risk inputs
+ * bookkeeping, Conditional Access policy CRUD (bad JSON, and ids naming no
+ * user, group, role or app of the tenant, refused with the path and nothing
+ * stored; a user deleted since must be removed), templates, named location rules, risk inputs
  * and the compiled-tenant cache following the generation. */
 #include "harness.h"
 #include "base/err.h"
@@ -14,9 +15,11 @@
 #include "core/roles.h"
 #include "json/ca_policy_json.h"
 #include "store/store.h"
+#include "store/store_oidc.h"
 #include "store/store_policy.h"
 #include "svc/svc.h"
 #include "svc/svc_policy.h"
+#include "svc/svc_oidc.h"
 #include "svc/svc_signin.h"
 
 static const struct pw_params fast = {64, 1, 1};
@@ -505,6 +508,144 @@ static void templates(void)
 	store_close(e.st);
 }
 
+/* ------------------------------------------------------------- references */
+
+#define GHOST "0a0a0a0a-0000-4000-8000-00000000000a"
+
+/* A disabled policy with these users and applications conditions. */
+static int ref_policy(char *buf, size_t size, const char *users, const char *apps)
+{
+	int n = snprintf(buf, size, "{\"displayName\": \"refs\", \"state\": \"disabled\", \"conditions\":"
+	                 " {\"users\": {%s}, \"applications\": {%s}}, \"grantControls\": {\"operator\":"
+	                 " \"OR\", \"builtInControls\": [\"mfa\"]}}", users, apps);
+	return n > 0 && (size_t)n < size ? n : -1;
+}
+
+static void add_app(struct env *e, const struct tg_tenant *t, const char *id)
+{
+	struct store_app *a = xcalloc(1, sizeof *a);
+	tg_strlcpy(a->tenant_id, t->id, sizeof a->tenant_id);
+	tg_strlcpy(a->id, id, sizeof a->id);
+	tg_strlcpy(a->display_name, id, sizeof a->display_name);
+	tg_strlcpy(a->signing_alg, "ES256", sizeof a->signing_alg);
+	a->is_public = true;
+	a->grant_types = STORE_GRANT_AUTHORIZATION_CODE;
+	if (store_app_insert(e->st, a))
+		TG_T_FAIL("app %s", id);
+	free(a);
+}
+
+/* Every id a policy names must name an object of the policy's tenant: an
+ * unknown one is refused at its JSON path and nothing is stored. */
+static void references_must_exist(void)
+{
+	struct env e;
+	REQUIRE(setup(&e) == 0);
+	struct tg_group fin, g2, uuid_named;
+	struct tg_tenant t2;
+	struct tg_user u2;
+	struct svc_user_input in2 = {.upn = "carol@fabrikam.test"};
+	const char *app = "a99a0000-0000-4000-8000-000000000001", *app2 = "a99a0000-0000-4000-8000-000000000002";
+	CHECK_OK(svc_group_create(&e.sv, &e.t, "finance", NULL, &fin));
+	/* a group whose *name* is an id: store_group_get also finds by name */
+	CHECK_OK(svc_group_create(&e.sv, &e.t, "0b0b0b0b-0000-4000-8000-00000000000b", NULL, &uuid_named));
+	CHECK_OK(svc_tenant_create(&e.sv, "fabrikam", "fabrikam.test", "Fabrikam", &t2));
+	CHECK_OK(svc_group_create(&e.sv, &t2, "finance", NULL, &g2));
+	CHECK_OK(svc_user_create(&e.sv, &t2, &in2, &u2));
+	add_app(&e, &e.t, app);
+	add_app(&e, &t2, app2);
+	const char *all_apps = "\"includeApplications\": [\"All\"]", *all_users = "\"includeUsers\": [\"All\"]";
+	char users[8][400], apps[4][400];
+	snprintf(users[0], sizeof users[0], "\"includeUsers\": [\"%s\", \"%s\"]", e.alice.id, GHOST);
+	snprintf(users[1], sizeof users[1], "\"includeUsers\": [\"All\"], \"excludeUsers\": [\"%s\"]", GHOST);
+	snprintf(users[2], sizeof users[2], "\"includeGroups\": [\"%s\", \"%s\"]", fin.id, GHOST);
+	snprintf(users[3], sizeof users[3], "\"includeUsers\": [\"All\"], \"excludeGroups\": [\"%s\", \"%s\"]",
+	         fin.id, GHOST);
+	snprintf(users[4], sizeof users[4], "\"includeRoles\": [\"%s\", \"%s\"]", ROLE_ID_GLOBAL_ADMIN, GHOST);
+	snprintf(users[5], sizeof users[5], "\"includeUsers\": [\"All\"], \"excludeRoles\": [\"%s\"]", GHOST);
+	snprintf(users[6], sizeof users[6], "\"includeGroups\": [\"%s\"]", g2.id);        /* other tenant's */
+	snprintf(users[7], sizeof users[7], "\"includeUsers\": [\"%s\"]", u2.id);         /* other tenant's */
+	snprintf(apps[0], sizeof apps[0], "\"includeApplications\": [\"%s\", \"%s\"]", SVC_APP_ADMIN_PORTAL, GHOST);
+	snprintf(apps[1], sizeof apps[1], "\"includeApplications\": [\"All\"], \"excludeApplications\":"
+	         " [\"Office365\", \"%s\", \"%s\"]", app, GHOST);
+	snprintf(apps[2], sizeof apps[2], "\"includeApplications\": [\"%s\"]", app2);      /* other tenant's */
+	char uuid_group[200];
+	snprintf(uuid_group, sizeof uuid_group, "\"includeGroups\": [\"%s\"]", "0b0b0b0b-0000-4000-8000-00000000000b");
+	static const char *const ghost_msg[] = {"no user " GHOST " in this tenant", "no group " GHOST " in this tenant",
+	                                        "no directory role template " GHOST,
+	                                        "no application " GHOST " in this tenant"};
+	const struct { const char *users, *apps, *path, *msg; } bad[] = {
+		{users[0], all_apps, "conditions.users.includeUsers[1]", ghost_msg[0]},
+		{users[1], all_apps, "conditions.users.excludeUsers[0]", ghost_msg[0]},
+		{users[2], all_apps, "conditions.users.includeGroups[1]", ghost_msg[1]},
+		{users[3], all_apps, "conditions.users.excludeGroups[1]", ghost_msg[1]},
+		{users[4], all_apps, "conditions.users.includeRoles[1]", ghost_msg[2]},
+		{users[5], all_apps, "conditions.users.excludeRoles[0]", ghost_msg[2]},
+		{all_users, apps[0], "conditions.applications.includeApplications[1]", ghost_msg[3]},
+		{all_users, apps[1], "conditions.applications.excludeApplications[1]", ghost_msg[3]},
+		{users[6], all_apps, "conditions.users.includeGroups[0]", "in this tenant"},
+		{users[7], all_apps, "conditions.users.includeUsers[0]", "in this tenant"},
+		{all_users, apps[2], "conditions.applications.includeApplications[0]", "in this tenant"},
+		{uuid_group, all_apps, "conditions.users.includeGroups[0]", "no group 0b0b0b0b-"},
+	};
+	int64_t g0 = generation(&e);
+	char json[2048];
+	for (size_t i = 0; i < TG_ARRAY_LEN(bad); i++) {
+		struct json_err je;
+		memset(&je, 0, sizeof je);
+		int n = ref_policy(json, sizeof json, bad[i].users, bad[i].apps);
+		REQUIRE(n > 0);
+		int r = svc_policy_create(&e.sv, &e.t, json, (size_t)n, NULL, &je);
+		if (r != TG_ERR_INVALID)
+			TG_T_FAIL("case %zu: %d (%s)", i, r, e.sv.err);
+		else if (strcmp(je.path, bad[i].path) != 0)
+			TG_T_FAIL("case %zu: path \"%s\", expected \"%s\" (%s)", i, je.path, bad[i].path, e.sv.err);
+		else if (!strstr(e.sv.err, bad[i].path) || !strstr(e.sv.err, bad[i].msg) ||
+		         !strstr(je.message, bad[i].msg))
+			TG_T_FAIL("case %zu: message \"%s\" lacks \"%s\"", i, e.sv.err, bad[i].msg);
+	}
+	CHECK_INT(policy_count(&e), 0);
+	CHECK_INT(generation(&e), g0);
+	CHECK_INT(audit_count(&e, "policy."), 0);
+
+	/* the same lists with only real ids (and keywords) are stored */
+	char ok_users[600], ok_apps[300];
+	snprintf(ok_users, sizeof ok_users, "\"includeUsers\": [\"%s\"], \"excludeUsers\": [\"%s\"],"
+	         " \"includeGroups\": [\"%s\", \"%s\"], \"includeRoles\": [\"%s\"], \"excludeRoles\": [\"%s\"]",
+	         e.alice.id, e.bob.id, fin.id, uuid_named.id, ROLE_ID_GLOBAL_ADMIN, ROLE_ID_HELPDESK_AGENT);
+	snprintf(ok_apps, sizeof ok_apps, "\"includeApplications\": [\"%s\", \"%s\", \"%s\"],"
+	         " \"excludeApplications\": [\"MicrosoftAdminPortals\"]", SVC_APP_ADMIN_PORTAL,
+	         SVC_APP_MY_SIGNINS, app);
+	int n = ref_policy(json, sizeof json, ok_users, ok_apps);
+	REQUIRE(n > 0);
+	struct ca_policy p;
+	ca_policy_init(&p);
+	CHECK_OK(svc_policy_create(&e.sv, &e.t, json, (size_t)n, &p, NULL));
+	CHECK_INT(policy_count(&e), 1);
+
+	/* a named user deleted since: the deletion is not blocked, but saving
+	 * the policy again is refused, naming the id to remove */
+	CHECK_OK(svc_user_delete(&e.sv, &e.t, "bob@contoso.test"));
+	struct json_err je;
+	memset(&je, 0, sizeof je);
+	CHECK_INT(svc_policy_update(&e.sv, &e.t, p.id, json, (size_t)n, NULL, &je), TG_ERR_INVALID);
+	CHECK_STR(je.path, "conditions.users.excludeUsers[0]");
+	char want[200];
+	snprintf(want, sizeof want, "no user %s in this tenant", e.bob.id);
+	CHECK(strstr(e.sv.err, want) != NULL);
+	CHECK_INT(audit_count(&e, "policy.update"), 0);
+	char *drop = strstr(ok_users, "\"excludeUsers\"");
+	REQUIRE(drop != NULL);
+	memmove(drop, drop + strlen("\"excludeUsers\": [\"") + strlen(e.bob.id) + strlen("\"], "),
+	        strlen(drop + strlen("\"excludeUsers\": [\"") + strlen(e.bob.id) + strlen("\"], ")) + 1);
+	n = ref_policy(json, sizeof json, ok_users, ok_apps);
+	REQUIRE(n > 0);
+	CHECK_OK(svc_policy_update(&e.sv, &e.t, p.id, json, (size_t)n, NULL, NULL));
+	CHECK_INT(audit_count(&e, "policy.update"), 1);
+	ca_policy_cleanup(&p);
+	store_close(e.st);
+}
+
 /* --------------------------------------------------------- named locations */
 
 static const char *const office_trusted =
@@ -660,6 +801,7 @@ int main(void)
 	TEST(sd_grace_bookkeeping);
 	TEST(policy_crud);
 	TEST(bad_policy_refused_with_path_nothing_stored);
+	TEST(references_must_exist);
 	TEST(templates);
 	TEST(named_location_rules);
 	TEST(risk_inputs);

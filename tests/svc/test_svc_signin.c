@@ -14,6 +14,7 @@
 #include "core/roles.h"
 #include "json/signin_json.h"
 #include "store/store.h"
+#include "store/store_oidc.h"
 #include "store/store_policy.h"
 #include "store/store_sqlite_int.h"
 #include "svc/svc.h"
@@ -80,6 +81,22 @@ static void teardown(struct env *e)
 {
 	svc_policy_cache_free(e->cache);
 	store_close(e->st);
+}
+
+/* An app with a fixed client id (a policy may name only the tenant's apps). */
+static void add_app(struct env *e, const char *id, const char *name)
+{
+	struct store_app *a = xcalloc(1, sizeof *a);
+	tg_strlcpy(a->tenant_id, e->t.id, sizeof a->tenant_id);
+	tg_strlcpy(a->id, id, sizeof a->id);
+	tg_strlcpy(a->display_name, name, sizeof a->display_name);
+	tg_strlcpy(a->signing_alg, "ES256", sizeof a->signing_alg);
+	a->is_public = true;
+	a->grant_types = STORE_GRANT_AUTHORIZATION_CODE;
+	a->created = clock_now;
+	if (store_app_insert(e->st, a))
+		TG_T_FAIL("app %s", name);
+	free(a);
 }
 
 static struct svc_signin_request req_of(const char *user, const char *app, const char *ip,
@@ -225,6 +242,7 @@ static void whatif_conditional_access(void)
 	CHECK_OK(svc_group_create(&e.sv, &e.t, "staff", NULL, NULL));
 	CHECK_OK(svc_group_member(&e.sv, &e.t, "finance", "staff", true, true));
 	CHECK_OK(svc_group_member(&e.sv, &e.t, "staff", "alice@contoso.test", false, true));
+	add_app(&e, APP_PAYROLL, "Payroll");
 	char json[1024];
 	snprintf(json, sizeof json, "{\"displayName\": \"Finance MFA\", \"state\": \"enabled\", \"conditions\":"
 	         " {\"users\": {\"includeGroups\": [\"%s\"]}, \"applications\": {\"includeApplications\":"
@@ -658,6 +676,15 @@ static void impact_replay_counts(void)
 		" {\"includeGroups\": [\"finance\"]}, \"applications\": {\"includeApplications\": [\"All\"]}}}";
 	CHECK_INT(svc_policy_impact(&e.sv, &e.t, bad, strlen(bad), 0, 0, &rep, &je), TG_ERR_INVALID);
 	CHECK_STR(je.path, "conditions.users.includeGroups[0]");
+	/* so is a draft naming a group that does not exist in the tenant */
+	const char *ghost = "{\"displayName\": \"x\", \"state\": \"enabled\", \"conditions\": {\"users\":"
+		" {\"includeGroups\": [\"0a0a0a0a-0000-4000-8000-00000000000a\"]}, \"applications\":"
+		" {\"includeApplications\": [\"All\"]}}, \"grantControls\": {\"operator\": \"OR\","
+		" \"builtInControls\": [\"mfa\"]}}";
+	memset(&je, 0, sizeof je);
+	CHECK_INT(svc_policy_impact(&e.sv, &e.t, ghost, strlen(ghost), 0, 0, &rep, &je), TG_ERR_INVALID);
+	CHECK_STR(je.path, "conditions.users.includeGroups[0]");
+	CHECK(strstr(e.sv.err, "no group 0a0a0a0a-0000-4000-8000-00000000000a in this tenant") != NULL);
 	svc_impact_report_cleanup(&rep);
 	teardown(&e);
 }
