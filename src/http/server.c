@@ -232,6 +232,22 @@ static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind,
 	return MHD_YES;
 }
 
+/* Query parameters (percent-decoded by MHD) must be valid UTF-8 without
+ * NUL: a value that is not would otherwise be compared, stored or logged
+ * as some other text ($filter values, UPNs, codes). */
+static enum MHD_Result scan_query(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  size_t key_size, const char *value, size_t value_size)
+{
+	(void)kind;
+	bool *bad = cls;
+	if (!key || strlen(key) != key_size || !tg_utf8_valid(key, key_size, NULL) ||
+	    (value && (strlen(value) != value_size || !tg_utf8_valid(value, value_size, NULL)))) {
+		*bad = true;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
 /* Everything decidable from the request line and headers, before the body
  * is read. Returns TG_OK to go on, or the result of an error reply. */
 static int check_request(struct http_req *r, bool *answered)
@@ -245,6 +261,11 @@ static int check_request(struct http_req *r, bool *answered)
 	if (r->raw_bad || !path_is_clean(r->path))
 		return http_reply_error(r, 400, "Request_BadRequest",
 		                        "The request path is not valid.");
+	bool bad_query = false;
+	MHD_get_connection_values_n(r->conn, MHD_GET_ARGUMENT_KIND, scan_query, &bad_query);
+	if (bad_query)
+		return http_reply_error(r, 400, "Request_BadRequest",
+		                        "A query parameter is not valid UTF-8 text.");
 	struct hdr_scan h = {false};
 	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, scan_header, &h);
 	if (h.too_big)

@@ -57,6 +57,19 @@ status 400 "broken JSON"
 body_has '"innerError"'
 req "$RW" POST /v1.0/users -d 'userPrincipalName=x'
 status 415 "form body"
+# invalid UTF-8 and oversized bodies are refused before anything is stored
+printf '{"userPrincipalName":"bad\xff\xfe@contoso.test","displayName":"x"}' > "$TMP/bad-utf8.json"
+req "$RW" POST /v1.0/users -H "$CT" --data-binary @"$TMP/bad-utf8.json"
+status 400 "invalid UTF-8 in a JSON body"
+body_has '"code":"Request_BadRequest"'
+req "$RW" GET /v1.0/users -G --data-urlencode "\$filter=startswith(displayName,'$(printf '\xff')')"
+status 400 "invalid UTF-8 in \$filter"
+body_has '"code":"Request_BadRequest"'
+head -c 2000000 /dev/zero | tr '\0' 'a' | sed 's/^/{"displayName":"/; s/$/"}/' > "$TMP/big.json"
+req "$RW" PATCH "/v1.0/users/$ALICE" -H "$CT" --data-binary @"$TMP/big.json"
+status 413 "an oversized body"
+req "$RW" GET "/v1.0/users/$ALICE"
+body_has '"displayName":"Alice"'
 req "$RW" GET "/v1.0/users/$ALICE"
 status 200 "get by id"
 body_has '"displayName":"Alice"'

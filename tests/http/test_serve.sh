@@ -31,6 +31,14 @@ expect 0 "413 for a large body" -- curl -s -o /dev/null -w '%{http_code}' -X POS
 out_has 413
 expect 0 "traversal" -- curl -s -o /dev/null -w '%{http_code}' --path-as-is "$U/../../etc/passwd"
 if grep -qE '^(200)$' "$TMP/out"; then fail "path traversal served something"; else ok; fi
+# query parameters must be UTF-8 text without NUL (after percent-decoding)
+for q in 'q=%ff%fe' 'q=a%00b' '%c3=x' 'q=%e2%82'; do
+  expect 0 "bad query $q" -- curl -s -o "$TMP/body" -w '%{http_code}' "$U/default/v2.0/.well-known/openid-configuration?$q"
+  out_has 400
+  grep -q 'not valid UTF-8' "$TMP/body" && ok || fail "bad query $q: $(head -c 200 "$TMP/body")"
+done
+expect 0 "UTF-8 query accepted" -- curl -s -o /dev/null -w '%{http_code}' "$U/default/v2.0/.well-known/openid-configuration?q=%C3%A5%E2%82%AC"
+out_has 200
 # CORS: only the cookie-free OpenID Connect endpoints answer other origins
 O='Origin: https://app.example'
 pre() { curl -s -D "$TMP/h" -o /dev/null -w '%{http_code}' -X OPTIONS -H "$O" \
