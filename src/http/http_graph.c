@@ -193,6 +193,7 @@ static int app_held(struct oidc_call *oc, const char *client_id, struct held *ou
 	if (r == TG_OK)
 		for (size_t i = 0; i < app->n_permissions; i++)
 			(void)held_add(app->permissions[i], out);
+	tg_wipe(app, sizeof *app);                  /* holds the secret's digest */
 	free(app);
 	if (r == TG_ERR_NOT_FOUND || r == TG_ERR_INVALID)
 		return TG_ERR_NOT_FOUND;
