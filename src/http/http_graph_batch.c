@@ -92,6 +92,13 @@ static json_t *run_one(struct http_req *outer, const char *tenant, const char *v
 {
 	char path[2048], query[2048] = "";
 	const char *u = url[0] == '/' ? url + 1 : url;
+	/* "/{tenant}/v1.0/…": the path of an absolute URL under this tenant,
+	 * which is what Microsoft's Graph JavaScript SDK sends (it strips
+	 * only scheme and host) */
+	size_t tl = strlen(tenant);
+	if (strncmp(u, tenant, tl) == 0 && u[tl] == '/' &&
+	    (strncmp(u + tl + 1, "v1.0/", 5) == 0 || strncmp(u + tl + 1, "beta/", 5) == 0))
+		u += tl + 1;
 	if (strncmp(u, "v1.0/", 5) == 0 || strncmp(u, "beta/", 5) == 0) {
 		snprintf(path, sizeof path, "/%s/%s", tenant, u);
 	} else {

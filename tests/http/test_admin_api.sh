@@ -317,6 +317,24 @@ req "$RO" GET /v1.0/users/u00003@contoso.test
 body_has '"displayName":"Batched"'
 req "$RO" GET /beta/users/u00004@contoso.test/authentication/requirements
 body_has '"perUserMfaState":"enforced"'
+# an absolute URL's path with the tenant, as Graph SDKs send it
+# (https://HOST/default/beta/users/x → /default/beta/users/x); another
+# tenant's segment, or the tenant without a version, is not stripped
+cat > "$TMP/batch.json" <<'JSON'
+{"requests": [
+ {"id": "1", "method": "GET", "url": "/default/v1.0/users/alice@contoso.test?$select=displayName"},
+ {"id": "2", "method": "GET", "url": "/default/beta/users/u00004@contoso.test/authentication/requirements"},
+ {"id": "3", "method": "GET", "url": "/other/v1.0/users/alice@contoso.test"},
+ {"id": "4", "method": "GET", "url": "/default/users/alice@contoso.test"}
+]}
+JSON
+req "$RW" POST '/v1.0/$batch' -H "$CT" --data-binary @"$TMP/batch.json"
+status 200 "batch with the tenant in the URLs"
+same "$(json responses.0.status < "$TMP/body")" 200 "batch /default/v1.0 path"
+same "$(json responses.0.body.displayName < "$TMP/body")" "Alice A" "batch /default/v1.0 body"
+same "$(json responses.1.body.perUserMfaState < "$TMP/body")" enforced "batch /default/beta path"
+same "$(json responses.2.status < "$TMP/body")" 404 "another tenant's segment is not stripped"
+same "$(json responses.3.status < "$TMP/body")" 404 "the tenant without a version is not stripped"
 python3 -c 'import json;print(json.dumps({"requests":[{"id":str(i),"method":"GET","url":"/users"} for i in range(21)]}))' > "$TMP/b21.json"
 req "$RW" POST '/beta/$batch' -H "$CT" --data-binary @"$TMP/b21.json"
 status 400 "batch of 21"
