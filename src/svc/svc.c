@@ -178,6 +178,17 @@ int svc_tenant_resolve(struct svc *sv, const char *name, struct tg_tenant *out)
 
 /* -------------------------------------------------------------------- users */
 
+int svc_idv_add(const char *id, void *arg)
+{
+	struct svc_idv *x = arg;
+	if (x->n == x->cap) {
+		x->cap = x->cap ? x->cap * 2 : 8;
+		x->v = xrealloc(x->v, x->cap * sizeof *x->v);
+	}
+	tg_strlcpy(x->v[x->n++], id, TG_ID_BUF);
+	return 0;
+}
+
 int svc_check_text(struct svc *sv, const char *field, const char *v, size_t max)
 {
 	size_t n = strlen(v);

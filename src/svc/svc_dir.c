@@ -190,25 +190,8 @@ static const char *short_name(const char *s, char out[GUARD_NAME_CUT + sizeof "â
 	return out;
 }
 
-/* The groups that contain a group, transitively (ids). */
-struct parents {
-	char (*v)[TG_ID_BUF];
-	size_t n, cap;
-};
-
-static int parents_cb(const char *id, void *arg)
-{
-	struct parents *p = arg;
-	if (p->n == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 8;
-		p->v = xrealloc(p->v, p->cap * sizeof *p->v);
-	}
-	tg_strlcpy(p->v[p->n++], id, TG_ID_BUF);
-	return 0;
-}
-
 /* The first id of ids that is one of ps, or NULL. */
-static const char *named_parent(const struct ca_ids *ids, const struct parents *ps)
+static const char *named_parent(const struct ca_ids *ids, const struct svc_idv *ps)
 {
 	for (size_t i = 0; i < ids->n; i++)
 		for (size_t j = 0; j < ps->n; j++)
@@ -233,14 +216,14 @@ static int check_no_policy_names(struct svc *sv, const struct tg_tenant *t, cons
 	struct ca_policy *v = NULL;
 	size_t nv = 0, n = 0, n_nested = 0;
 	struct tg_buf names;
-	struct parents ps = {0};
+	struct svc_idv ps = {0};   /* the groups that contain g, transitively */
 	const char *first_policy = NULL, *first_parent = NULL;
 	char cut[GUARD_NAME_CUT + sizeof "â€¦"], gcut[sizeof cut], pcut[sizeof cut];
 	int r = svc_policy_list(sv, t, &v, &nv);
 	if (r)
 		return r;
 	tg_buf_init(&names, 4 * sizeof cut);
-	if ((r = store_member_groups(sv->store, TG_MEMBER_GROUP, g->id, true, parents_cb, &ps))) {
+	if ((r = store_member_groups(sv->store, TG_MEMBER_GROUP, g->id, true, svc_idv_add, &ps))) {
 		svc_store_fail(sv, r, "reading the groups that contain the group");
 		goto out;
 	}

@@ -24,5 +24,12 @@ int svc_keep_last_global_admin(struct svc *sv, const char *tenant_id, const char
                                const char *what);
 /* Public fields of a user as compact JSON; caller frees. */
 char *svc_user_json(const struct tg_user *u);
+/* A growable list of object ids, filled by a store callback: pass
+ * svc_idv_add as the callback and the list as its argument; free(v). */
+struct svc_idv {
+	char (*v)[TG_ID_BUF];
+	size_t n, cap;
+};
+int svc_idv_add(const char *id, void *arg);
 
 #endif

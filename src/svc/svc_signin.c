@@ -135,22 +135,6 @@ int svc_signin_user_methods(struct svc *sv, const char *user_id, unsigned *metho
 	return TG_OK;
 }
 
-struct idv {
-	char (*v)[TG_ID_BUF];
-	size_t n, cap;
-};
-
-static int idv_cb(const char *id, void *arg)
-{
-	struct idv *x = arg;
-	if (x->n == x->cap) {
-		x->cap = x->cap ? x->cap * 2 : 8;
-		x->v = xrealloc(x->v, x->cap * sizeof *x->v);
-	}
-	tg_strlcpy(x->v[x->n++], id, TG_ID_BUF);
-	return 0;
-}
-
 static const char **idv_ptrs(char (*v)[TG_ID_BUF], size_t n)
 {
 	const char **p = xcalloc(n ? n : 1, sizeof *p);
@@ -173,7 +157,7 @@ void svc_decision_user_cleanup(struct svc_decision_user *u)
 int svc_decision_user_load(struct svc *sv, const struct tg_tenant *t, const char *user,
                            struct svc_decision_user *out)
 {
-	struct idv roles = {0}, groups = {0};
+	struct svc_idv roles = {0}, groups = {0};
 	int64_t first = 0;
 	int r;
 
@@ -181,8 +165,8 @@ int svc_decision_user_load(struct svc *sv, const struct tg_tenant *t, const char
 	if ((r = svc_user_find(sv, t, user, &out->user)))
 		return r;
 	tg_wipe(out->user.pwhash, sizeof out->user.pwhash);
-	if ((r = store_user_roles(sv->store, out->user.id, idv_cb, &roles)) ||
-	    (r = store_member_groups(sv->store, TG_MEMBER_USER, out->user.id, true, idv_cb, &groups))) {
+	if ((r = store_user_roles(sv->store, out->user.id, svc_idv_add, &roles)) ||
+	    (r = store_member_groups(sv->store, TG_MEMBER_USER, out->user.id, true, svc_idv_add, &groups))) {
 		svc_store_fail(sv, r, "reading the user's roles and groups");
 		goto fail;
 	}
