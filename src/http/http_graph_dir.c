@@ -140,11 +140,6 @@ static int reply_svc_err(struct http_req *r, struct graph_call *g, int e, const 
 	return http_reply_err(r, e, g->c->sv.err);
 }
 
-static bool is_get(const struct http_req *r)
-{
-	return strcmp(r->method, "GET") == 0 || http_req_is_head(r);
-}
-
 /* ---- paths and references ----------------------------------------------- */
 
 struct segs {
@@ -573,7 +568,7 @@ int http_graph_groups(struct http_req *r)
 	int e = http_graph_begin(r, &g);
 	if (e || r->replied)
 		goto out;
-	e = is_get(r) ? groups_list(r, &g) : groups_create(r, &g);
+	e = http_req_is_read(r) ? groups_list(r, &g) : groups_create(r, &g);
 out:
 	http_graph_end(&g);
 	return e;
@@ -807,7 +802,7 @@ int http_graph_group_item(struct http_req *r)
 	const char *id = s.s[0];
 	const char *m = r->method;
 	if (s.n == 1) {
-		if (is_get(r))
+		if (http_req_is_read(r))
 			e = group_get(r, &g, id);
 		else if (strcmp(m, "PATCH") == 0)
 			e = group_patch(r, &g, id);
@@ -817,7 +812,7 @@ int http_graph_group_item(struct http_req *r)
 			e = reply_405(r, "GET, PATCH, DELETE, HEAD");
 	} else if (s.n == 2 && (strcmp(s.s[1], "members") == 0 ||
 	                        strcmp(s.s[1], "transitiveMembers") == 0)) {
-		if (is_get(r))
+		if (http_req_is_read(r))
 			e = group_members_list(r, &g, id, s.s[1][0] == 't');
 		else
 			e = reply_405(r, "GET, HEAD");
@@ -1005,7 +1000,7 @@ int http_graph_directory_roles(struct http_req *r)
 	}
 	const char *p = sub + sizeof prefix - 1;
 	if (!*p) {
-		e = is_get(r) ? roles_list(r, &g) : reply_405(r, "GET, HEAD");
+		e = http_req_is_read(r) ? roles_list(r, &g) : reply_405(r, "GET, HEAD");
 		goto out;
 	}
 	char key[DIR_SEG_LEN];
@@ -1015,7 +1010,7 @@ int http_graph_directory_roles(struct http_req *r)
 		e = http_graph_not_found(r, sub);
 		goto out;
 	}
-	bool get = is_get(r);
+	bool get = http_req_is_read(r);
 	const char *m = r->method;
 	enum { R_ITEM, R_MEMBERS, R_ADD, R_REMOVE, R_NONE } what = R_NONE;
 	if (s.n == 0)

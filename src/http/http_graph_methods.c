@@ -527,7 +527,7 @@ int http_graph_methods(struct http_req *r)
 		e = http_graph_not_found(r, http_req_subpath(r));
 		goto out;
 	}
-	bool get = strcmp(r->method, "GET") == 0 || http_req_is_head(r);
+	bool get = http_req_is_read(r);
 	enum graph_op op = get ? GRAPH_OP_METHODS_READ : GRAPH_OP_METHODS_WRITE;
 	if (!http_graph_require(r, &g, op, NULL))
 		goto out;

@@ -39,7 +39,7 @@ int http_graph_security_defaults(struct http_req *r)
 	int e = http_graph_begin(r, &g);
 	if (e || r->replied)
 		goto out;
-	bool get = strcmp(r->method, "GET") == 0 || http_req_is_head(r);
+	bool get = http_req_is_read(r);
 	if (!http_graph_require(r, &g, get ? GRAPH_OP_SECURITY_DEFAULTS_READ :
 	                        GRAPH_OP_SECURITY_DEFAULTS_WRITE, NULL))
 		goto out;
@@ -201,7 +201,7 @@ int http_graph_mfa_settings(struct http_req *r)
 	int e = http_graph_begin(r, &g);
 	if (e || r->replied)
 		goto out;
-	bool get = strcmp(r->method, "GET") == 0 || http_req_is_head(r);
+	bool get = http_req_is_read(r);
 	if (!http_graph_require(r, &g, get ? GRAPH_OP_SETTINGS_READ : GRAPH_OP_SETTINGS_WRITE, NULL))
 		goto out;
 	struct svc_settings s;

@@ -235,7 +235,7 @@ int http_graph_user_item(struct http_req *r)
 		e = http_graph_not_found(r, http_req_subpath(r));
 		goto out;
 	}
-	bool get = strcmp(r->method, "GET") == 0 || http_req_is_head(r);
+	bool get = http_req_is_read(r);
 	if (!http_graph_require(r, &g, get ? GRAPH_OP_USER_READ : GRAPH_OP_USER_WRITE, NULL))
 		goto out;
 	struct graph_query q;
@@ -344,7 +344,7 @@ int http_graph_user_requirements(struct http_req *r)
 		e = http_graph_not_found(r, http_req_subpath(r));
 		goto out;
 	}
-	bool get = strcmp(r->method, "GET") == 0 || http_req_is_head(r);
+	bool get = http_req_is_read(r);
 	enum graph_op op = get ? GRAPH_OP_PER_USER_MFA_READ : GRAPH_OP_PER_USER_MFA_WRITE;
 	if (!http_graph_require(r, &g, op, NULL))
 		goto out;

@@ -88,5 +88,7 @@ const char *http_req_header(const struct http_req *r, const char *name);
 const char *http_req_query(const struct http_req *r, const char *name);
 /* true for HEAD (answered like GET; libmicrohttpd drops the body). */
 bool http_req_is_head(const struct http_req *r);
+/* true for GET and HEAD: a read (the handler answers both the same way). */
+bool http_req_is_read(const struct http_req *r);
 
 #endif

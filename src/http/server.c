@@ -52,6 +52,11 @@ bool http_req_is_head(const struct http_req *r)
 	return r->method && strcmp(r->method, MHD_HTTP_METHOD_HEAD) == 0;
 }
 
+bool http_req_is_read(const struct http_req *r)
+{
+	return r->method && (strcmp(r->method, MHD_HTTP_METHOD_GET) == 0 || http_req_is_head(r));
+}
+
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
