@@ -19,6 +19,7 @@
 #include "base/str.h"
 #include "store/store.h"
 #include "store/store_notify.h"
+#include "store_fixture.h"
 
 #define T1 "11111111-1111-4111-8111-111111111111"
 #define U1 "00000000-0000-4000-8000-000000000001"
@@ -29,37 +30,18 @@
 
 static int populate(struct store *s)
 {
-	struct tg_tenant t;
-	memset(&t, 0, sizeof t);
-	tg_strlcpy(t.id, T1, sizeof t.id);
-	tg_strlcpy(t.name, "contoso", sizeof t.name);
-	tg_strlcpy(t.domain, "contoso.test", sizeof t.domain);
-	if (store_tenant_insert(s, &t))
+	if (fixture_tenant(s, T1, "contoso", "contoso.test") ||
+	    fixture_user(s, U1, T1, "user1@contoso.test", true) ||
+	    fixture_user(s, U2, T1, "user2@contoso.test", true))
 		return -1;
-	const char *ids[] = {U1, U2};
-	for (int i = 0; i < 2; i++) {
-		struct tg_user u;
-		memset(&u, 0, sizeof u);
-		tg_strlcpy(u.id, ids[i], sizeof u.id);
-		tg_strlcpy(u.tenant_id, T1, sizeof u.tenant_id);
-		snprintf(u.upn, sizeof u.upn, "user%d@contoso.test", i + 1);
-		u.enabled = true;
-		if (store_user_insert(s, &u))
-			return -1;
-	}
 	return 0;
 }
 
 static struct store *setup(void)
 {
-	struct store_open_opts o = {.dsn = ":memory:", .create = true};
-	struct store *s = NULL;
-	if (store_open("sqlite", &o, &s) != TG_OK)
-		return NULL;
-	if (populate(s)) {
-		store_close(s);
-		return NULL;
-	}
+	struct store *s = fixture_open();
+	if (!s || populate(s))
+		return s ? fixture_fail(s) : NULL;
 	return s;
 }
 

@@ -9,6 +9,7 @@
 #include "base/err.h"
 #include "base/str.h"
 #include "store/store.h"
+#include "store_fixture.h"
 #include "store/store_oidc.h"
 
 #define T1 "11111111-1111-4111-8111-111111111111"
@@ -18,28 +19,10 @@
 
 static struct store *setup(void)
 {
-	struct store_open_opts o = {.dsn = ":memory:", .create = true};
-	struct store *s = NULL;
-	if (store_open("sqlite", &o, &s))
-		return NULL;
-	struct tg_tenant t;
-	memset(&t, 0, sizeof t);
-	tg_strlcpy(t.id, T1, sizeof t.id);
-	tg_strlcpy(t.name, "contoso", sizeof t.name);
-	tg_strlcpy(t.domain, "contoso.test", sizeof t.domain);
-	if (store_tenant_insert(s, &t))
-		return NULL;
-	const char *ids[] = {U1, U2};
-	for (int i = 0; i < 2; i++) {
-		struct tg_user u;
-		memset(&u, 0, sizeof u);
-		tg_strlcpy(u.id, ids[i], sizeof u.id);
-		tg_strlcpy(u.tenant_id, T1, sizeof u.tenant_id);
-		snprintf(u.upn, sizeof u.upn, "u%d@contoso.test", i);
-		u.enabled = true;
-		if (store_user_insert(s, &u))
-			return NULL;
-	}
+	struct store *s = fixture_open();
+	if (!s || fixture_tenant(s, T1, "contoso", "contoso.test") ||
+	    fixture_user(s, U1, T1, "u0@contoso.test", true) || fixture_user(s, U2, T1, "u1@contoso.test", true))
+		return s ? fixture_fail(s) : NULL;
 	return s;
 }
 

@@ -10,6 +10,7 @@
 #include "base/str.h"
 #include "store/store.h"
 #include "store/store_policy.h"
+#include "store_fixture.h"
 
 #define T1 "11111111-1111-4111-8111-111111111111"
 #define T2 "22222222-2222-4222-8222-222222222222"
@@ -22,26 +23,11 @@
 
 static struct store *setup(void)
 {
-	struct store_open_opts o = {.dsn = ":memory:", .create = true};
-	struct store *s = NULL;
-	if (store_open("sqlite", &o, &s) != TG_OK)
-		return NULL;
-	struct tg_tenant t;
-	memset(&t, 0, sizeof t);
-	tg_strlcpy(t.id, T1, sizeof t.id);
-	tg_strlcpy(t.name, "contoso", sizeof t.name);
-	store_tenant_insert(s, &t);
-	tg_strlcpy(t.id, T2, sizeof t.id);
-	tg_strlcpy(t.name, "fabrikam", sizeof t.name);
-	store_tenant_insert(s, &t);
-	for (int i = 1; i <= 2; i++) {
-		struct tg_user u;
-		memset(&u, 0, sizeof u);
-		snprintf(u.id, sizeof u.id, "00000000-0000-4000-8000-%012d", i);
-		tg_strlcpy(u.tenant_id, T1, sizeof u.tenant_id);
-		snprintf(u.upn, sizeof u.upn, "user%d@contoso.test", i);
-		store_user_insert(s, &u);
-	}
+	struct store *s = fixture_open();
+	if (!s || fixture_tenant(s, T1, "contoso", NULL) || fixture_tenant(s, T2, "fabrikam", NULL) ||
+	    fixture_user(s, "00000000-0000-4000-8000-000000000001", T1, "user1@contoso.test", false) ||
+	    fixture_user(s, "00000000-0000-4000-8000-000000000002", T1, "user2@contoso.test", false))
+		return s ? fixture_fail(s) : NULL;
 	return s;
 }
 

@@ -11,6 +11,7 @@
 #include "base/str.h"
 #include "store/store.h"
 #include "store/store_policy.h"
+#include "store_fixture.h"
 
 #define T1 "11111111-1111-4111-8111-111111111111"
 #define T2 "22222222-2222-4222-8222-222222222222"
@@ -18,27 +19,10 @@
 
 static struct store *setup(void)
 {
-	struct store_open_opts o = {.dsn = ":memory:", .create = true};
-	struct store *s = NULL;
-	if (store_open("sqlite", &o, &s) != TG_OK)
-		return NULL;
-	struct tg_tenant t;
-	memset(&t, 0, sizeof t);
-	tg_strlcpy(t.id, T1, sizeof t.id);
-	tg_strlcpy(t.name, "contoso", sizeof t.name);
-	if (store_tenant_insert(s, &t))
-		return NULL;
-	tg_strlcpy(t.id, T2, sizeof t.id);
-	tg_strlcpy(t.name, "fabrikam", sizeof t.name);
-	if (store_tenant_insert(s, &t))
-		return NULL;
-	struct tg_user u;
-	memset(&u, 0, sizeof u);
-	tg_strlcpy(u.id, U1, sizeof u.id);
-	tg_strlcpy(u.tenant_id, T1, sizeof u.tenant_id);
-	tg_strlcpy(u.upn, "user1@contoso.test", sizeof u.upn);
-	if (store_user_insert(s, &u))
-		return NULL;
+	struct store *s = fixture_open();
+	if (!s || fixture_tenant(s, T1, "contoso", NULL) || fixture_tenant(s, T2, "fabrikam", NULL) ||
+	    fixture_user(s, U1, T1, "user1@contoso.test", false))
+		return s ? fixture_fail(s) : NULL;
 	return s;
 }
 
